@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+// dockdu: a disk-usage auditor for Docker data roots. No package dependencies, by design.
+import PackageDescription
+
+let package = Package(
+    name: "dockdu",
+    products: [
+        .executable(name: "dockdu", targets: ["dockdu"]),
+        .library(name: "DockduCore", targets: ["DockduCore"]),
+    ],
+    targets: [
+        .target(
+            name: "DockduCore",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "dockdu",
+            dependencies: ["DockduCore"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "DockduCoreTests",
+            dependencies: ["DockduCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)
