@@ -1,0 +1,289 @@
+/// The result of one scan of a Docker data root: every byte under the root attributed to one owner.
+///
+/// This is the public, versioned document that `dockdu report --json` prints. Consumers key on
+/// ``schemaVersion``; a change that breaks a consumer bumps it.
+public struct Report: Sendable, Codable, Equatable {
+    /// Version of this document's layout.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// The data root as given (or found in `/etc/docker/daemon.json`).
+    public var dataRoot: String
+    public var sizeMode: SizeMode
+    /// UTC, ISO 8601, seconds precision (`2026-11-29T19:24:24Z`).
+    public var generatedAt: String
+    /// Every inode under the root, counted once. Equals the sum of ``categories``.
+    public var totalBytes: Int64
+    public var categories: CategoryBytes
+    public var images: [ImageUsage]
+    public var containers: [ContainerUsage]
+    public var volumes: [VolumeUsage]
+    public var layers: [LayerUsage]
+    public var orphans: [OrphanUsage]
+    public var warnings: [Warning]
+
+    public init(
+        schemaVersion: Int = Report.currentSchemaVersion, dataRoot: String, sizeMode: SizeMode,
+        generatedAt: String, totalBytes: Int64, categories: CategoryBytes, images: [ImageUsage],
+        containers: [ContainerUsage], volumes: [VolumeUsage], layers: [LayerUsage],
+        orphans: [OrphanUsage], warnings: [Warning]
+    ) {
+        self.schemaVersion = schemaVersion
+        self.dataRoot = dataRoot
+        self.sizeMode = sizeMode
+        self.generatedAt = generatedAt
+        self.totalBytes = totalBytes
+        self.categories = categories
+        self.images = images
+        self.containers = containers
+        self.volumes = volumes
+        self.layers = layers
+        self.orphans = orphans
+        self.warnings = warnings
+    }
+}
+
+/// How a byte is counted.
+public enum SizeMode: String, Sendable, Codable, Equatable {
+    /// Allocated blocks (`st_blocks * 512`) of every inode, directories included: what `du -sx` counts.
+    case disk
+    /// `st_size` of every non-directory inode: Docker's own rule (`docker system df`).
+    case apparent
+}
+
+/// The categories every inode falls into exactly once. They sum to ``Report/totalBytes``.
+public struct CategoryBytes: Sendable, Codable, Equatable {
+    /// Image layers: `overlay2/<cache-id>`, their `l/` links and `layerdb/sha256/<chain>` metadata.
+    public var images: Int64 = 0
+    /// Containers' writable and init layers, their `containers/<id>` directories (logs excluded)
+    /// and `layerdb/mounts/<id>` metadata.
+    public var containers: Int64 = 0
+    /// Container log files (json-file, local and cached logs, rotated ones included).
+    public var logs: Int64 = 0
+    /// `volumes/<name>` directories.
+    public var volumes: Int64 = 0
+    /// BuildKit: `buildkit/` and the `overlay2/` snapshots it records.
+    public var buildCache: Int64 = 0
+    /// Whatever no image, container, volume or build cache owns (see ``Report/orphans``).
+    public var orphans: Int64 = 0
+    /// Docker's own metadata and everything else under the root.
+    public var other: Int64 = 0
+
+    public init() {}
+
+    public var sum: Int64 { images + containers + logs + volumes + buildCache + orphans + other }
+
+    public subscript(category: Category) -> Int64 {
+        get {
+            switch category {
+            case .images: images
+            case .containers: containers
+            case .logs: logs
+            case .volumes: volumes
+            case .buildCache: buildCache
+            case .orphans: orphans
+            case .other: other
+            }
+        }
+        set {
+            switch category {
+            case .images: images = newValue
+            case .containers: containers = newValue
+            case .logs: logs = newValue
+            case .volumes: volumes = newValue
+            case .buildCache: buildCache = newValue
+            case .orphans: orphans = newValue
+            case .other: other = newValue
+            }
+        }
+    }
+}
+
+/// One of the report's categories, in the order the report lists them.
+public enum Category: String, Sendable, Codable, CaseIterable {
+    case images, containers, logs, volumes, buildCache, orphans, other
+}
+
+/// An image as `docker images` lists it: tagged or digested, or untagged with no child image.
+public struct ImageUsage: Sendable, Codable, Equatable {
+    /// `sha256:<hex>`.
+    public var id: String
+    /// `name:tag` and `name@sha256:…` references, sorted.
+    public var tags: [String]
+    /// Untagged and undigested.
+    public var dangling: Bool
+    /// `created` from the image config, as written there.
+    public var created: String?
+    /// Chain IDs from the base layer up.
+    public var layers: [String]
+    /// Sum of its layers' bytes: Docker's image `Size`.
+    public var bytes: Int64
+    /// Bytes of its layers that another listed image also uses: Docker's `SharedSize`.
+    public var sharedBytes: Int64
+    /// `bytes - sharedBytes`: what removing this image alone would free.
+    public var uniqueBytes: Int64
+    /// IDs of containers created from it.
+    public var containers: [String]
+
+    public init(
+        id: String, tags: [String], dangling: Bool, created: String?, layers: [String], bytes: Int64,
+        sharedBytes: Int64, uniqueBytes: Int64, containers: [String]
+    ) {
+        self.id = id
+        self.tags = tags
+        self.dangling = dangling
+        self.created = created
+        self.layers = layers
+        self.bytes = bytes
+        self.sharedBytes = sharedBytes
+        self.uniqueBytes = uniqueBytes
+        self.containers = containers
+    }
+}
+
+/// The state of a container, from `config.v2.json`.
+public enum ContainerState: String, Sendable, Codable, Equatable, CaseIterable {
+    case running, paused, restarting, exited, created, dead
+}
+
+public struct ContainerUsage: Sendable, Codable, Equatable {
+    /// 64 hex digits, no prefix.
+    public var id: String
+    /// Without Docker's leading `/`.
+    public var name: String
+    /// `sha256:<hex>`.
+    public var imageId: String
+    public var state: ContainerState
+    public var created: String?
+    /// When it last stopped; absent while it never ran or is running.
+    public var finishedAt: String?
+    /// Log driver from `hostconfig.json` (`json-file`, `local`, …).
+    public var logDriver: String?
+    /// Its writable layer's `diff` directory: Docker's `SizeRw`.
+    public var rwBytes: Int64
+    /// All its log files.
+    public var logBytes: Int64
+    /// Everything that exists because of it: both layer directories, `containers/<id>`, its logs,
+    /// its `layerdb/mounts` entry.
+    public var totalBytes: Int64
+    /// Names of the volumes it mounts, sorted.
+    public var volumes: [String]
+
+    public init(
+        id: String, name: String, imageId: String, state: ContainerState, created: String?,
+        finishedAt: String?, logDriver: String?, rwBytes: Int64, logBytes: Int64, totalBytes: Int64,
+        volumes: [String]
+    ) {
+        self.id = id
+        self.name = name
+        self.imageId = imageId
+        self.state = state
+        self.created = created
+        self.finishedAt = finishedAt
+        self.logDriver = logDriver
+        self.rwBytes = rwBytes
+        self.logBytes = logBytes
+        self.totalBytes = totalBytes
+        self.volumes = volumes
+    }
+}
+
+public struct VolumeUsage: Sendable, Codable, Equatable {
+    public var name: String
+    /// Its `_data` directory: Docker's `UsageData.Size`.
+    public var bytes: Int64
+    /// IDs of the containers whose mount points name it, sorted.
+    public var containers: [String]
+    /// Created by Docker for an unnamed mount (labelled `com.docker.volume.anonymous`, or a
+    /// 64-hex name on engines that do not label).
+    public var anonymous: Bool
+
+    public init(name: String, bytes: Int64, containers: [String], anonymous: Bool) {
+        self.name = name
+        self.bytes = bytes
+        self.containers = containers
+        self.anonymous = anonymous
+    }
+}
+
+public struct LayerUsage: Sendable, Codable, Equatable {
+    /// `sha256:<hex>`, the layerdb directory name.
+    public var chainId: String
+    public var diffId: String
+    /// The `overlay2/` directory name.
+    public var cacheId: String
+    /// Its `diff` directory.
+    public var bytes: Int64
+    /// Listed images whose chain includes it, sorted.
+    public var images: [String]
+
+    public init(chainId: String, diffId: String, cacheId: String, bytes: Int64, images: [String]) {
+        self.chainId = chainId
+        self.diffId = diffId
+        self.cacheId = cacheId
+        self.bytes = bytes
+        self.images = images
+    }
+}
+
+/// What an orphan is.
+public enum OrphanKind: String, Sendable, Codable, Equatable {
+    /// An `overlay2/` directory that no layer, container or BuildKit snapshot owns.
+    case overlayDirectory
+    /// A layer directory of a container whose `containers/<id>` directory is gone.
+    case containerLayer
+    /// A `layerdb/mounts/<id>` entry for such a container.
+    case mountMetadata
+    /// A `containers/<id>` directory with no readable `config.v2.json`.
+    case containerDirectory
+    /// A `layerdb/sha256/<chain>` entry whose overlay2 directory is gone, or a half-removed one.
+    case layerMetadata
+}
+
+public struct OrphanUsage: Sendable, Codable, Equatable {
+    /// Relative to the data root. A name that is not valid UTF-8 has U+FFFD here and its exact
+    /// bytes in ``pathBase64``.
+    public var path: String
+    /// The path's exact bytes, base64, present only when they are not valid UTF-8.
+    public var pathBase64: String?
+    public var kind: OrphanKind
+    public var bytes: Int64
+
+    public init(path: String, pathBase64: String? = nil, kind: OrphanKind, bytes: Int64) {
+        self.path = path
+        self.pathBase64 = pathBase64
+        self.kind = kind
+        self.bytes = bytes
+    }
+}
+
+/// A problem with one part of the data root. The rest of the report is still complete.
+public struct Warning: Sendable, Codable, Equatable, Hashable {
+    public var code: WarningCode
+    /// Relative to the data root, or empty for the root itself.
+    public var path: String
+    public var message: String
+
+    public init(code: WarningCode, path: String, message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+}
+
+public enum WarningCode: String, Sendable, Codable, Equatable, Hashable {
+    /// A file or directory could not be opened, read or stat'ed.
+    case unreadable
+    /// A metadata file could not be parsed.
+    case corrupt
+    /// A file vanished while it was being read.
+    case vanished
+    /// A `lower` names a link that does not exist, or an `l/` link points nowhere.
+    case brokenLink
+    /// A layer or container's directory is missing.
+    case missingDirectory
+    /// A computed chain ID does not match layerdb.
+    case chainMismatch
+    /// A directory appeared during the scan and is counted as `other`.
+    case appeared
+}
