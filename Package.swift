@@ -24,5 +24,11 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Runs the real dockdu binary against a private Docker engine that Tests/Engine/run
+        // starts; skipped (with a reason) when that script did not set DOCKDU_ENGINE_DIR.
+        .testTarget(
+            name: "EngineTests",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )
