@@ -9,8 +9,11 @@ let package = Package(
         .library(name: "DockduCore", targets: ["DockduCore"]),
     ],
     targets: [
+        // getdents64(2), which Glibc's Swift module does not import; used by System/ only.
+        .target(name: "CSystemShims"),
         .target(
             name: "DockduCore",
+            dependencies: ["CSystemShims"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

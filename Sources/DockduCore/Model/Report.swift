@@ -144,6 +144,8 @@ public struct ImageUsage: Sendable, Codable, Equatable {
 /// The state of a container, from `config.v2.json`.
 public enum ContainerState: String, Sendable, Codable, Equatable, CaseIterable {
     case running, paused, restarting, exited, created, dead
+    /// Its `config.v2.json` is missing or cannot be parsed (a warning says which).
+    case unknown
 }
 
 public struct ContainerUsage: Sendable, Codable, Equatable {
@@ -236,8 +238,11 @@ public enum OrphanKind: String, Sendable, Codable, Equatable {
     case mountMetadata
     /// A `containers/<id>` directory with no readable `config.v2.json`.
     case containerDirectory
-    /// A `layerdb/sha256/<chain>` entry whose overlay2 directory is gone, or a half-removed one.
+    /// A half-removed `layerdb/sha256/<chain>-<random>-removing` entry, or another stray one.
     case layerMetadata
+    /// A layer that layerdb records but no image and no container uses: its overlay2 directory,
+    /// `l/` link and layerdb entry.
+    case unreferencedLayer
 }
 
 public struct OrphanUsage: Sendable, Codable, Equatable {

@@ -1,0 +1,15 @@
+// System calls that Glibc's Swift module does not import. Only Sources/DockduCore/System uses this.
+#ifndef DOCKDU_CSYSTEMSHIMS_H
+#define DOCKDU_CSYSTEMSHIMS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/// getdents64(2): fills `buffer` with `struct linux_dirent64` records; 0 at the end of the directory.
+static inline long dockdu_getdents64(int fd, void *buffer, size_t length) {
+    return syscall(SYS_getdents64, fd, buffer, length);
+}
+
+#endif

@@ -1,0 +1,104 @@
+import FoundationEssentials
+
+/// Turns the metadata model and the walk's tallies into a ``Report``: every slot's bytes go to its
+/// owner, and images, containers, volumes and layers get Docker's figures.
+public struct ReportBuilder: Sendable {
+    public var model: DataRootModel
+    public var rules: OwnershipRules
+    public var tally: WalkTally
+
+    public init(model: DataRootModel, rules: OwnershipRules, tally: WalkTally) {
+        self.model = model
+        self.rules = rules
+        self.tally = tally
+    }
+
+    public func build(dataRoot: String, mode: SizeMode, generatedAt: String) -> Report {
+        func bytes(_ owner: SlotOwner) -> Int64 {
+            guard let slot = rules.slot(of: owner) else { return 0 }
+            return tally.bytes(slot, mode: mode)
+        }
+
+        var categories = CategoryBytes()
+        for (slot, owner) in rules.slots.enumerated() {
+            categories[owner.category] += tally.bytes(slot, mode: mode)
+        }
+
+        // Images as `docker images` lists them.
+        let parents = Set(model.images.values.compactMap(\.parent))
+        let listed = model.images.values
+            .filter { !$0.references.isEmpty || !parents.contains($0.id) }
+            .sorted { $0.id < $1.id }
+        var imagesByLayer: [String: [String]] = [:]
+        for image in listed {
+            for chainID in Set(image.chainIDs) { imagesByLayer[chainID, default: []].append(image.id) }
+        }
+        let containersByImage = Dictionary(grouping: model.containers.values.filter(\.hasDirectory), by: { $0.config?.image ?? "" })
+
+        let images = listed.map { image -> ImageUsage in
+            var total: Int64 = 0
+            var shared: Int64 = 0
+            for chainID in image.chainIDs {
+                let layerBytes = bytes(.layerDiff(chainID: chainID))
+                total += layerBytes
+                if (imagesByLayer[chainID]?.count ?? 0) > 1 { shared += layerBytes }
+            }
+            return ImageUsage(
+                id: image.id, tags: image.references, dangling: image.references.isEmpty, created: image.created,
+                layers: image.chainIDs, bytes: total, sharedBytes: shared, uniqueBytes: total - shared,
+                containers: (containersByImage[image.id] ?? []).map(\.id).sorted())
+        }
+
+        let layers = model.layers.values.sorted { $0.chainID < $1.chainID }.compactMap { layer -> LayerUsage? in
+            guard rules.slot(of: .layerDiff(chainID: layer.chainID)) != nil else { return nil }
+            return LayerUsage(
+                chainId: layer.chainID, diffId: layer.diffID, cacheId: layer.cacheID,
+                bytes: bytes(.layerDiff(chainID: layer.chainID)), images: (imagesByLayer[layer.chainID] ?? []).sorted())
+        }
+
+        let containers = model.containers.values.filter(\.hasDirectory).sorted { $0.id < $1.id }.map { container in
+            let config = container.config
+            let diff = bytes(.containerDiff(id: container.id))
+            let logs = bytes(.containerLogs(id: container.id))
+            let rest = bytes(.containerRest(id: container.id))
+            var name = config?.name ?? ""
+            if name.hasPrefix("/") { name.removeFirst() }
+            return ContainerUsage(
+                id: container.id, name: name, imageId: config?.image ?? "",
+                state: config == nil ? .unknown : config?.containerState ?? .unknown,
+                created: config?.created, finishedAt: config?.finishedAt,
+                logDriver: container.hostConfig?.logConfig?.type, rwBytes: diff, logBytes: logs,
+                totalBytes: diff + logs + rest, volumes: config?.volumeNames ?? [])
+        }
+
+        var containersByVolume: [String: [String]] = [:]
+        for container in containers {
+            for volume in container.volumes { containersByVolume[volume, default: []].append(container.id) }
+        }
+        let volumes = model.volumes.values.sorted { $0.name < $1.name }.map { volume in
+            VolumeUsage(
+                name: volume.name, bytes: bytes(.volumeData(name: volume.name)),
+                containers: (containersByVolume[volume.name] ?? []).sorted(), anonymous: volume.anonymous)
+        }
+
+        let orphans = rules.orphans.enumerated().map { index, candidate in
+            OrphanUsage(
+                path: String(decoding: candidate.path, as: UTF8.self),
+                pathBase64: String(validating: candidate.path, as: UTF8.self) == nil ? Data(candidate.path).base64EncodedString() : nil,
+                kind: candidate.kind, bytes: bytes(.orphan(index: index)))
+        }.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
+
+        var warnings = model.warnings
+        for problem in tally.problems {
+            warnings.append(Warning(
+                code: .unreadable, path: String(decoding: problem.path, as: UTF8.self),
+                message: "cannot \(problem.operation): \(problem.error)"))
+        }
+        warnings.sort { ($0.path, $0.code.rawValue, $0.message) < ($1.path, $1.code.rawValue, $1.message) }
+
+        return Report(
+            dataRoot: dataRoot, sizeMode: mode, generatedAt: generatedAt, totalBytes: categories.sum,
+            categories: categories, images: images, containers: containers, volumes: volumes, layers: layers,
+            orphans: orphans, warnings: warnings)
+    }
+}

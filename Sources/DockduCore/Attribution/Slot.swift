@@ -1,0 +1,44 @@
+/// Who a tallied group of inodes belongs to. The walk counts into numbered slots; each slot has
+/// exactly one owner and one category.
+public enum SlotOwner: Sendable, Hashable {
+    /// Docker's metadata and anything else under the root.
+    case other
+    /// `buildkit/` and BuildKit's `overlay2/` snapshots.
+    case buildCache
+    /// A layer's `diff` directory.
+    case layerDiff(chainID: String)
+    /// The rest of a layer: its overlay2 directory but `diff`, its `l/` link, its layerdb entry.
+    case layerRest(chainID: String)
+    /// A container's writable layer's `diff` directory.
+    case containerDiff(id: String)
+    /// The rest of a container: its writable layer but `diff`, its init layer, `containers/<id>`
+    /// but its logs, its `layerdb/mounts` entry.
+    case containerRest(id: String)
+    /// A container's log files.
+    case containerLogs(id: String)
+    /// A volume's `_data` directory.
+    case volumeData(name: String)
+    /// The rest of `volumes/<name>`.
+    case volumeRest(name: String)
+    /// The orphan at this index of ``OwnershipRules/orphans``.
+    case orphan(index: Int)
+
+    public var category: Category {
+        switch self {
+        case .other: .other
+        case .buildCache: .buildCache
+        case .layerDiff, .layerRest: .images
+        case .containerDiff, .containerRest: .containers
+        case .containerLogs: .logs
+        case .volumeData, .volumeRest: .volumes
+        case .orphan: .orphans
+        }
+    }
+}
+
+/// Something under the root that nothing owns, found before the walk.
+public struct OrphanCandidate: Sendable, Equatable {
+    /// Relative to the data root, exact bytes.
+    public var path: [UInt8]
+    public var kind: OrphanKind
+}

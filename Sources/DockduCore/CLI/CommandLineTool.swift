@@ -1,0 +1,47 @@
+/// The `dockdu` command line: parses arguments, runs a command, prints, and returns the exit
+/// status. `main.swift` only calls ``run(arguments:)``.
+public enum CommandLineTool {
+    public static let version = "0.1.0"
+
+    public static func run(arguments: [String]) -> Int32 {
+        let parsed: ParsedArguments
+        do {
+            parsed = try ArgumentParser().parse(arguments)
+        } catch {
+            let command = arguments.lazy.compactMap(Command.init(rawValue:)).first
+            printError("\(error)\n\(OptionTable.usage(for: command))")
+            return ExitStatus.usage.rawValue
+        }
+        if parsed.flag("help") {
+            ProcessEnvironment.write(Array(OptionTable.helpText(for: parsed.command).utf8), to: 1)
+            return ExitStatus.success.rawValue
+        }
+        if parsed.flag("version") {
+            ProcessEnvironment.write(Array("dockdu \(version)\n".utf8), to: 1)
+            return ExitStatus.success.rawValue
+        }
+        switch parsed.command {
+        case .report: return ReportCommand(arguments: parsed).run().rawValue
+        case .plan, nil:
+            printError(ArgumentError.missingCommand.description)
+            return ExitStatus.usage.rawValue
+        }
+    }
+
+    /// `dockdu: <message>` on standard error.
+    static func printError(_ message: String) {
+        ProcessEnvironment.write(Array("dockdu: \(message)\n".utf8), to: 2)
+    }
+
+    /// The data root: `--root`, else `data-root` from `/etc/docker/daemon.json`, else
+    /// `/var/lib/docker`.
+    static func dataRoot(_ arguments: ParsedArguments) -> String {
+        if let root = arguments.value("root") { return root }
+        if let descriptor = try? FileDescriptor.openForReading(atPath: DaemonConfiguration.defaultPath),
+           let bytes = try? descriptor.closeAfter({ file throws(Errno) in try file.readAll(limit: 1 << 20) }),
+           let configured = try? DaemonConfiguration.parse(bytes).dataRoot, !configured.isEmpty {
+            return configured
+        }
+        return DaemonConfiguration.defaultDataRoot
+    }
+}

@@ -1,0 +1,35 @@
+/// `dockdu report`: scan, then print the human report or the JSON document.
+struct ReportCommand {
+    var arguments: ParsedArguments
+
+    func run() -> ExitStatus {
+        let dataRoot = CommandLineTool.dataRoot(arguments)
+        let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
+        let result: DataRootScan.Result
+        do {
+            result = try DataRootScan(dataRoot: dataRoot).run()
+        } catch {
+            CommandLineTool.printError(error.message)
+            return ExitStatus(error)
+        }
+        let report = result.report(dataRoot: dataRoot, mode: mode)
+        let output: [UInt8]
+        if arguments.flag("json") {
+            do {
+                output = try JSONRendering.render(report)
+            } catch {
+                CommandLineTool.printError("cannot encode the report: \(error)")
+                return .software
+            }
+        } else {
+            output = Array(HumanReport(report: report, exactBytes: arguments.flag("bytes")).render().utf8)
+        }
+        ProcessEnvironment.write(output, to: 1)
+        if result.isPartial {
+            let failures = report.warnings.filter { $0.code == .unreadable || $0.code == .corrupt }.count
+            CommandLineTool.printError("\(failures) part\(failures == 1 ? "" : "s") could not be read or parsed; the report lists them under warnings")
+            return .partial
+        }
+        return .success
+    }
+}

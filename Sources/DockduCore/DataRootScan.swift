@@ -1,0 +1,88 @@
+/// The whole pipeline once: open the data root, read Docker's metadata into a model, decide
+/// owners, walk every inode once, and attribute.
+public struct DataRootScan: Sendable {
+    public var dataRoot: String
+    public var workerCount: Int
+
+    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount) {
+        self.dataRoot = dataRoot
+        self.workerCount = workerCount
+    }
+
+    /// What one scan found, ready to be rendered in either size mode.
+    public struct Result: Sendable {
+        public var model: DataRootModel
+        public var rules: OwnershipRules
+        public var tally: WalkTally
+        public var generatedAt: String
+        public var seconds: Double
+
+        public func report(dataRoot: String, mode: SizeMode) -> Report {
+            ReportBuilder(model: model, rules: rules, tally: tally).build(dataRoot: dataRoot, mode: mode, generatedAt: generatedAt)
+        }
+
+        /// Some part could not be read or parsed: the report is complete but for it.
+        public var isPartial: Bool { model.hadReadFailure || !tally.problems.isEmpty }
+    }
+
+    public func run() throws(ScanError) -> Result {
+        let started = ProcessEnvironment.monotonicSeconds
+        let generatedAt = Timestamp.iso8601(ProcessEnvironment.unixTime)
+        ProcessEnvironment.raiseOpenFileLimit()
+        let root: FileDescriptor
+        do {
+            root = try FileDescriptor.openDirectory(atPath: dataRoot)
+        } catch {
+            throw ScanError(path: dataRoot, errno: error)
+        }
+        defer { root.close() }
+        do {
+            // Listing the root is where a non-root user is stopped; say so before anything else.
+            _ = try root.directoryEntries()
+        } catch {
+            throw ScanError(path: dataRoot, errno: error)
+        }
+
+        let files = DataRootFiles(root: root)
+        var model = DataRootLoader(files: files).load()
+        if !files.exists(["image"]) && !files.exists(["overlay2"]) && !files.exists(["containers"]) {
+            model.warn(.missingDirectory, "", "no image/, overlay2/ or containers/ here: is this a Docker data root? (see --root)")
+        } else if !files.exists(["image", "overlay2"]), let drivers = try? files.list(["image"]), !drivers.isEmpty {
+            let names = drivers.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+            model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
+        }
+        let rules = OwnershipRules(model: model)
+        let tally: WalkTally
+        do {
+            tally = try TreeWalker(classifier: rules, workerCount: workerCount).walk(root: root)
+        } catch {
+            throw ScanError(path: dataRoot, errno: error)
+        }
+        return Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: ProcessEnvironment.monotonicSeconds - started)
+    }
+}
+
+/// Why a scan could not start at all.
+public struct ScanError: Error, Sendable, Equatable {
+    public var path: String
+    public var errno: Errno
+
+    public enum Kind: Sendable, Equatable { case missing, notDirectory, permissionDenied, unreadable }
+
+    public var kind: Kind {
+        if errno == .noSuchFileOrDirectory { return .missing }
+        if errno == .notDirectory { return .notDirectory }
+        if errno.isPermissionProblem { return .permissionDenied }
+        return .unreadable
+    }
+
+    /// One line a person can act on.
+    public var message: String {
+        switch kind {
+        case .missing: "data root \(path) does not exist; give the right one with --root DIR"
+        case .notDirectory: "data root \(path) is not a directory; give the right one with --root DIR"
+        case .permissionDenied: "cannot read data root \(path): \(errno); run with sudo or as root"
+        case .unreadable: "cannot read data root \(path): \(errno)"
+        }
+    }
+}

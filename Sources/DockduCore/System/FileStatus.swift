@@ -1,0 +1,33 @@
+import Glibc
+
+/// What `fstatat(2)` says of one inode: only the fields dockdu uses.
+public struct FileStatus: Sendable, Equatable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var mode: UInt32
+    public var linkCount: UInt64
+    /// `st_size`.
+    public var apparentBytes: Int64
+    /// `st_blocks * 512`.
+    public var allocatedBytes: Int64
+    public var userID: UInt32
+    /// Seconds since the epoch.
+    public var modificationTime: Int64
+    public var changeTime: Int64
+
+    init(_ raw: stat) {
+        device = UInt64(raw.st_dev)
+        inode = UInt64(raw.st_ino)
+        mode = UInt32(raw.st_mode)
+        linkCount = UInt64(raw.st_nlink)
+        apparentBytes = Int64(raw.st_size)
+        allocatedBytes = Int64(raw.st_blocks) * 512
+        userID = UInt32(raw.st_uid)
+        modificationTime = Int64(raw.st_mtim.tv_sec)
+        changeTime = Int64(raw.st_ctim.tv_sec)
+    }
+
+    public var isDirectory: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
+    public var isRegularFile: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFREG) }
+    public var isSymbolicLink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
+}

@@ -1,0 +1,3 @@
+import DockduCore
+
+ProcessEnvironment.exit(CommandLineTool.run(arguments: Array(CommandLine.arguments.dropFirst())))
