@@ -1,0 +1,145 @@
+/// A `dockdu` command: the first operand.
+public enum Command: String, Sendable, Hashable, CaseIterable {
+    case report, plan
+
+    /// One line for the command list in `dockdu --help` and the man page.
+    public var summary: String {
+        switch self {
+        case .report: "Show what uses the space under a Docker data root, and what could be freed."
+        case .plan: "Show what a clean-up would remove, and how much it would free."
+        }
+    }
+}
+
+/// One command-line option. The table of these, ``OptionTable/all``, is the single source for
+/// parsing, `--help`, the man page's synopsis and shell completions.
+public struct OptionSpec: Sendable, Hashable {
+    /// Where an option may appear.
+    public enum Scope: Sendable, Hashable {
+        /// Anywhere, with or without a command (`--help`, `--version`).
+        case global
+        /// Only with these commands.
+        case commands(Set<Command>)
+    }
+
+    /// The name after `--`: `root`. Also the key for ``ParsedArguments/flag(_:)`` and friends.
+    public var long: String
+    /// The letter after `-`, if the option has a short form: `q`.
+    public var short: Character?
+    /// What the value stands for in help text (`DIR`), or `nil` for a flag that takes none.
+    public var valueName: String?
+    public var help: String
+    public var scope: Scope
+    /// Whether it may be given more than once; every value is kept, in order.
+    public var isRepeatable: Bool
+
+    public init(
+        long: String, short: Character? = nil, valueName: String? = nil, help: String,
+        scope: Scope, isRepeatable: Bool = false
+    ) {
+        self.long = long
+        self.short = short
+        self.valueName = valueName
+        self.help = help
+        self.scope = scope
+        self.isRepeatable = isRepeatable
+    }
+
+    public var takesValue: Bool { valueName != nil }
+
+    /// Whether `command` accepts it; a global option is accepted everywhere.
+    public func applies(to command: Command) -> Bool {
+        switch scope {
+        case .global: true
+        case .commands(let commands): commands.contains(command)
+        }
+    }
+
+    /// `--root DIR`, `-q, --quiet`: how help text names it.
+    public var helpLabel: String {
+        let long = "--" + self.long + (valueName.map { " " + $0 } ?? "")
+        return short.map { "-\($0), " + long } ?? long
+    }
+
+    /// `[--root DIR]`, `[--exclude PATTERN]...`: how a synopsis names it.
+    public var synopsisLabel: String {
+        "[--" + long + (valueName.map { " " + $0 } ?? "") + "]" + (isRepeatable ? "..." : "")
+    }
+}
+
+/// Every option `dockdu` knows, and the help text made from them.
+public enum OptionTable {
+    /// In the order help text lists them: command options first, then global ones.
+    public static let all: [OptionSpec] = [
+        OptionSpec(
+            long: "root", valueName: "DIR",
+            help: "Docker data root to scan (default: data-root in /etc/docker/daemon.json, "
+                + "else /var/lib/docker).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "json", help: "Print the versioned JSON document instead of tables.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "apparent-size",
+            help: "Count st_size, as docker system df does, instead of allocated blocks (du -sx).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "bytes", help: "Print sizes as exact byte counts.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "quiet", short: "q", help: "Print only the summary.",
+            scope: .commands([.report])),
+        OptionSpec(long: "help", short: "h", help: "Show this help and exit.", scope: .global),
+        OptionSpec(long: "version", help: "Show the version and exit.", scope: .global),
+    ]
+
+    public static func option(long name: String) -> OptionSpec? {
+        all.first { $0.long == name }
+    }
+
+    public static func option(short letter: Character) -> OptionSpec? {
+        all.first { $0.short == letter }
+    }
+
+    /// The options `command` accepts, global ones included; those of no command when `nil`.
+    public static func options(for command: Command?) -> [OptionSpec] {
+        all.filter { option in
+            command.map(option.applies(to:)) ?? (option.scope == .global)
+        }
+    }
+
+    /// `usage: dockdu report [--root DIR] [--json] …`, or the general usage without a command.
+    public static func usage(for command: Command?) -> String {
+        guard let command else {
+            return "usage: dockdu <command> [options]\n       dockdu --help | --version"
+        }
+        let labels = options(for: command).filter { $0.scope != .global }.map(\.synopsisLabel)
+        return (["usage: dockdu", command.rawValue] + labels).joined(separator: " ")
+    }
+
+    /// The whole of `dockdu --help` or `dockdu <command> --help`, ending in a newline.
+    public static func helpText(for command: Command?) -> String {
+        var lines = [usage(for: command), ""]
+        if let command {
+            lines += [command.summary, ""]
+        } else {
+            lines.append("commands:")
+            lines += aligned(Command.allCases.map { ($0.rawValue, $0.summary) })
+            lines.append("")
+        }
+        lines.append("options:")
+        lines += aligned(options(for: command).map { ($0.helpLabel, $0.help) })
+        if command == nil {
+            lines += ["", "Run 'dockdu <command> --help' for a command's options."]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func aligned(_ entries: [(label: String, text: String)]) -> [String] {
+        let width = entries.map(\.label.count).max() ?? 0
+        return entries.map { entry in
+            "  " + entry.label + String(repeating: " ", count: width - entry.label.count + 2)
+                + entry.text
+        }
+    }
+}
