@@ -1,0 +1,139 @@
+import Foundation
+
+/// Ways to damage the stopped engine tree behind Docker's back. Each is applied at most once per
+/// run (a marker outside the root remembers it), so the tests may run in any order and the last
+/// one can apply all of them.
+enum Damage {
+    /// Looks like a cache id, but no layer, container or snapshot names it.
+    static let strayName = "5a7e5a7e0123456789abcdef0123456789abcdef0123456789abcdef5a7e5a7e"
+    /// Another leftover, complete with its `l/` link, as a half-finished `docker rmi` leaves one.
+    static let strayLinkedName = "11fe11fe0123456789abcdef0123456789abcdef0123456789abcdef11fe11fe"
+    static let strayLink = "STRAYLINKEDSTRAYLINKED0001"
+    /// Holds a chain of directories deeper than PATH_MAX.
+    static let deepName = "deep-orphan"
+    /// overlay2 names no tool should choke on or execute: a newline, a space, shell syntax,
+    /// an ESC sequence, and bytes that are not UTF-8.
+    static let hostileNameBytes: [[UInt8]] = [
+        Array("new\nline".utf8),
+        Array("with space".utf8),
+        Array("$(touch pwned)".utf8),
+        Array("`touch pwned-too`".utf8),
+        Array("esc\u{1B}[31mred\u{1B}[0m".utf8),
+        [0x69, 0x6E, 0xFF, 0xFE, 0x76, 0x61, 0x6C, 0x69, 0x64, 0xC3],  // "in\xff\xfevalid\xc3"
+    ]
+
+    static func strayOverlayDirectory(_ environment: EngineEnvironment) throws {
+        try once("stray-overlay", environment) {
+            try CommandRunner.bashChecked(
+                """
+                set -e
+                d="$1/overlay2/$2"
+                mkdir -p "$d/diff/usr/lib" "$d/work"
+                head -c 200000 /dev/urandom > "$d/diff/usr/lib/blob"
+                ln "$d/diff/usr/lib/blob" "$d/diff/usr/lib/blob.link"
+                truncate -s 10M "$d/diff/sparse"
+                printf STRAYSTRAYSTRAYSTRAYSTRAY1 > "$d/link"
+                d="$1/overlay2/$3"
+                mkdir -p "$d/diff/etc" "$d/work"
+                head -c 50000 /dev/urandom > "$d/diff/etc/data"
+                printf %s "$4" > "$d/link"
+                ln -s "../$3/diff" "$1/overlay2/l/$4"
+                """, [environment.root, strayName, strayLinkedName, strayLink])
+        }
+    }
+
+    static func removeExitedContainer(_ environment: EngineEnvironment) throws {
+        let facts = try PopulateFacts.load(environment)
+        try once("removed-container", environment) {
+            let directory = "\(environment.root)/containers/\(facts.containers.exited)"
+            guard FileManager.default.fileExists(atPath: directory) else {
+                throw EngineTestError("\(directory) is not there to remove")
+            }
+            try FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    static func corruptCreatedContainerConfig(_ environment: EngineEnvironment) throws {
+        let facts = try PopulateFacts.load(environment)
+        try once("corrupt-config", environment) {
+            let path = "\(environment.root)/containers/\(facts.containers.created)/config.v2.json"
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            // Cut in the middle, as a crash during a write would leave it.
+            try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    static func hostileNames(_ environment: EngineEnvironment) throws {
+        try once("hostile-names", environment) {
+            for name in hostileNameBytes {
+                let directory = bashQuoted(Array("\(environment.root)/overlay2/".utf8) + name)
+                try CommandRunner.bashChecked(
+                    """
+                    set -e
+                    mkdir -p \(directory)/diff \(directory)/work
+                    head -c 12345 /dev/urandom > \(directory)/diff/file
+                    """)
+            }
+        }
+    }
+
+    /// About 30 levels of 200-character names: over 6,000 bytes of path, past PATH_MAX (4096).
+    /// Built with mkdir and cd one level at a time, as no single path call could.
+    static func deepChain(_ environment: EngineEnvironment) throws {
+        try once("deep-chain", environment) {
+            try CommandRunner.bashChecked(
+                """
+                set -e
+                cd "$1/overlay2"
+                mkdir -p "$2/diff"
+                cd "$2/diff"
+                for i in $(seq 1 30); do
+                    name=$(printf 'level%03d-%0191d' "$i" 0)
+                    mkdir "$name"
+                    cd "$name"
+                    head -c 3000 /dev/urandom > "file$i"
+                done
+                head -c 100000 /dev/urandom > bottom
+                ln bottom bottom.link
+                [ "$(pwd | wc -c)" -gt 4096 ]
+                """, [environment.root, deepName])
+        }
+    }
+
+    /// Replaces `buildkit/snapshots.db` with the bbolt fixture and creates the overlay2
+    /// directory of one snapshot it records. Returns that snapshot's name.
+    static func buildKitSnapshot(_ environment: EngineEnvironment) throws -> String {
+        let fixture = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DockduCoreTests/Fixtures/bolt/snapshots.db").path
+        guard FileManager.default.fileExists(atPath: fixture) else {
+            throw EngineTestError("the BuildKit fixture \(fixture) is missing")
+        }
+        let names = try BoltBuckets.topLevelNames(fixture).filter(BoltBuckets.isSnapshotName)
+        guard let first = names.first else {
+            throw EngineTestError("\(fixture) has no top-level bucket named like a snapshot (25 of [a-z0-9])")
+        }
+        let snapshot = String(decoding: first, as: UTF8.self)
+        try once("buildkit-snapshot", environment) {
+            try CommandRunner.bashChecked(
+                """
+                set -e
+                mkdir -p "$1/buildkit"
+                cp "$2" "$1/buildkit/snapshots.db"
+                d="$1/overlay2/$3"
+                mkdir -p "$d/diff/root/.cache" "$d/work"
+                head -c 300000 /dev/urandom > "$d/diff/root/.cache/layer.tar"
+                """, [environment.root, fixture, snapshot])
+        }
+        return snapshot
+    }
+
+    private static func once(_ name: String, _ environment: EngineEnvironment, _ body: () throws -> Void) throws {
+        let markers = "\(environment.dir)/damage"
+        try FileManager.default.createDirectory(atPath: markers, withIntermediateDirectories: true)
+        let marker = "\(markers)/\(name).done"
+        guard !FileManager.default.fileExists(atPath: marker) else { return }
+        try body()
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Docker's own accounting, `GET /system/df`, fetched with curl over the engine's unix socket
+/// (URLSession cannot speak to a unix socket). Only the fields dockdu is compared with.
+struct SystemDF: Decodable, Sendable {
+    struct Image: Decodable, Sendable {
+        let Id: String
+        let RepoTags: [String]?
+        let RepoDigests: [String]?
+        let Size: Int64
+        let SharedSize: Int64
+        let Containers: Int
+    }
+    struct Container: Decodable, Sendable {
+        let Id: String
+        let Names: [String]?
+        let ImageID: String
+        /// Omitted when 0.
+        let SizeRw: Int64?
+        let State: String
+    }
+    struct Volume: Decodable, Sendable {
+        struct UsageData: Decodable, Sendable {
+            let Size: Int64
+            let RefCount: Int64
+        }
+        let Name: String
+        let UsageData: UsageData?
+    }
+    let LayersSize: Int64
+    let Images: [Image]
+    let Containers: [Container]
+    let Volumes: [Volume]
+
+    static func fetchData(socket: String) throws -> Data {
+        let result = try CommandRunner.run([
+            "curl", "--silent", "--show-error", "--fail", "--max-time", "60",
+            "--unix-socket", socket, "http://localhost/system/df",
+        ])
+        guard result.status == 0 else { throw EngineTestError("GET /system/df: \(result.summary)") }
+        return result.stdout
+    }
+
+    static func fetch(_ environment: EngineEnvironment) throws -> SystemDF {
+        try JSONDecoder().decode(SystemDF.self, from: fetchData(socket: environment.socket))
+    }
+
+    /// The `/system/df` that `Tests/Engine/run` saved while the engine still ran.
+    static func savedLive(_ environment: EngineEnvironment) throws -> SystemDF {
+        let data = try Data(contentsOf: URL(fileURLWithPath: environment.liveSystemDFPath))
+        return try JSONDecoder().decode(SystemDF.self, from: data)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// Which part of the real-engine proof `Tests/Engine/run` is running. Every engine test belongs to
+/// exactly one phase and is disabled, with a reason, in the others and outside that script.
+enum EnginePhase: String, Sendable {
+    /// The engine runs: dockdu is compared with Docker's own `/system/df` and with `du`.
+    case live
+    /// The engine has stopped: the tree is quiet, dockdu must match `du` exactly and change nothing.
+    case stopped
+    /// The stopped tree is damaged behind the engine's back, one way after another.
+    case damaged
+}
+
+/// What `Tests/Engine/run` hands the tests through the environment.
+struct EngineEnvironment: Sendable {
+    /// `DOCKDU_ENGINE_DIR`: the temporary folder holding the engine (`root/`, `docker.sock`, `facts.json`).
+    let dir: String
+    /// `DOCKDU_BIN`: the dockdu binary under test.
+    let binary: String
+    /// `DOCKDU_ENGINE_PHASE`.
+    let phase: EnginePhase
+
+    var root: String { dir + "/root" }
+    var socket: String { dir + "/docker.sock" }
+    /// Written by `Tests/Engine/populate.sh`.
+    var factsPath: String { dir + "/facts.json" }
+    /// Docker's `/system/df` saved by `Tests/Engine/run` just before it stopped the engine.
+    var liveSystemDFPath: String { dir + "/expect/live-system-df.json" }
+    /// Where a test may keep scratch files of its own (outside the data root).
+    var scratch: String { dir + "/scratch" }
+
+    static let current: EngineEnvironment? = {
+        let environment = ProcessInfo.processInfo.environment
+        guard let dir = environment["DOCKDU_ENGINE_DIR"], !dir.isEmpty,
+            let binary = environment["DOCKDU_BIN"], !binary.isEmpty,
+            let phaseName = environment["DOCKDU_ENGINE_PHASE"],
+            let phase = EnginePhase(rawValue: phaseName)
+        else { return nil }
+        return EngineEnvironment(dir: dir, binary: binary, phase: phase)
+    }()
+
+    static func isPhase(_ phase: EnginePhase) -> Bool { current?.phase == phase }
+
+    /// The environment of the running phase; a test only calls it when its phase is enabled.
+    static func required() throws -> EngineEnvironment {
+        guard let current else { throw EngineTestError("DOCKDU_ENGINE_DIR, DOCKDU_BIN and DOCKDU_ENGINE_PHASE are not set") }
+        return current
+    }
+}
+
+/// The reason shown for a disabled test.
+enum PhaseReason {
+    static let live: Comment =
+        "needs a running private engine: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=live"
+    static let stopped: Comment =
+        "needs a stopped, quiet engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=stopped"
+    static let damaged: Comment =
+        "damages a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=damaged"
+}
+
+struct EngineTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What `populate.sh` built, so that the tests know which container and volume plays which part.
+struct PopulateFacts: Decodable, Sendable {
+    struct Containers: Decodable, Sendable {
+        let running: String
+        let exited: String
+        let created: String
+        let paused: String
+    }
+    struct Volumes: Decodable, Sendable {
+        let named: [String]
+        let used: String
+        let unused: String
+        let anonymous: [String]
+    }
+    let containers: Containers
+    /// `paused`, or `running` where `docker pause` does not work.
+    let pausedState: String
+    let volumes: Volumes
+    let danglingImage: String
+    let tags: [String]
+
+    static func load(_ environment: EngineEnvironment) throws -> PopulateFacts {
+        let data = try Data(contentsOf: URL(fileURLWithPath: environment.factsPath))
+        return try JSONDecoder().decode(PopulateFacts.self, from: data)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// dockdu's `report --json` document as its interface promises it, decoded strictly: a missing
+/// key or a wrong type fails the test. Written from the interface, not from DockduCore, so that
+/// it tests the binary from outside.
+struct ReportDocument: Decodable, Sendable {
+    struct Categories: Decodable, Sendable {
+        let images: Int64
+        let containers: Int64
+        let logs: Int64
+        let volumes: Int64
+        let buildCache: Int64
+        let orphans: Int64
+        let other: Int64
+
+        var sum: Int64 { images + containers + logs + volumes + buildCache + orphans + other }
+    }
+    struct Image: Decodable, Sendable {
+        let id: String
+        let tags: [String]
+        let dangling: Bool
+        let created: String?
+        let layers: [String]
+        let bytes: Int64
+        let sharedBytes: Int64
+        let uniqueBytes: Int64
+        let containers: [String]
+    }
+    struct Container: Decodable, Sendable {
+        let id: String
+        let name: String
+        let imageId: String
+        let state: String
+        let created: String?
+        let finishedAt: String?
+        let logDriver: String?
+        let rwBytes: Int64
+        let logBytes: Int64
+        let totalBytes: Int64
+        let volumes: [String]
+    }
+    struct Volume: Decodable, Sendable {
+        let name: String
+        let bytes: Int64
+        let containers: [String]
+        let anonymous: Bool
+    }
+    struct Layer: Decodable, Sendable {
+        let chainId: String
+        let diffId: String
+        let cacheId: String
+        let bytes: Int64
+        let images: [String]
+    }
+    struct Orphan: Decodable, Sendable {
+        let path: String
+        let pathBase64: String?
+        let kind: String
+        let bytes: Int64
+
+        /// The path's exact bytes, relative to the root.
+        var pathBytes: [UInt8] {
+            if let pathBase64, let data = Data(base64Encoded: pathBase64) { return Array(data) }
+            return Array(path.utf8)
+        }
+    }
+    struct Warning: Decodable, Sendable {
+        let code: String
+        let path: String
+        let message: String
+    }
+
+    let schemaVersion: Int
+    let dataRoot: String
+    let sizeMode: String
+    let generatedAt: String
+    let totalBytes: Int64
+    let categories: Categories
+    let images: [Image]
+    let containers: [Container]
+    let volumes: [Volume]
+    let layers: [Layer]
+    let orphans: [Orphan]
+    let warnings: [Warning]
+
+    func container(_ id: String) -> Container? { containers.first { $0.id == id } }
+    func volume(_ name: String) -> Volume? { volumes.first { $0.name == name } }
+}
+
+/// Runs the dockdu binary under test.
+enum Dockdu {
+    enum SizeMode: String { case disk, apparent }
+
+    struct Run: Sendable {
+        let result: CommandResult
+        /// Decoded when `--json` was asked for and stdout parsed.
+        let report: ReportDocument?
+        let decodingError: String?
+    }
+
+    static func arguments(root: String, json: Bool, mode: SizeMode) -> [String] {
+        var arguments = ["report", "--root", root]
+        if json { arguments.append("--json") }
+        if mode == .apparent { arguments.append("--apparent-size") }
+        arguments.append("--bytes")
+        return arguments
+    }
+
+    static func run(
+        _ environment: EngineEnvironment, root: String? = nil, json: Bool = true,
+        mode: SizeMode = .disk, currentDirectory: String? = nil
+    ) throws -> Run {
+        let arguments = arguments(root: root ?? environment.root, json: json, mode: mode)
+        let result = try CommandRunner.run(
+            [environment.binary] + arguments, currentDirectory: currentDirectory)
+        guard json else { return Run(result: result, report: nil, decodingError: nil) }
+        do {
+            let report = try JSONDecoder().decode(ReportDocument.self, from: result.stdout)
+            return Run(result: result, report: report, decodingError: nil)
+        } catch {
+            return Run(result: result, report: nil, decodingError: "\(error)")
+        }
+    }
+
+    /// A report that must have been read completely (exit 0) and parsed.
+    static func report(_ environment: EngineEnvironment, mode: SizeMode, allowWarnings: Bool = false)
+        throws -> ReportDocument
+    {
+        let run = try run(environment, mode: mode)
+        guard run.result.status == 0 || (allowWarnings && run.result.status == 1) else {
+            throw EngineTestError("dockdu failed: \(run.result.summary)")
+        }
+        guard let report = run.report else {
+            throw EngineTestError(
+                "dockdu's JSON did not decode: \(run.decodingError ?? "?"); stdout starts: "
+                    + run.result.stdoutText.prefix(500))
+        }
+        return report
+    }
+}
