@@ -13,8 +13,8 @@
 /// volumes/<name>/_data              volume
 /// image/overlay2/layerdb/sha256/<chain>   layer rest
 /// image/overlay2/layerdb/mounts/<id>      container rest
-/// buildkit/                         buildCache
-/// everything else                   other
+/// image/overlay2/imagedb/{content,metadata}/sha256/<id>   image metadata (images)
+/// everything else, buildkit/'s own databases included     other
 /// ```
 public struct OwnershipRules: WalkClassifier {
     /// Every slot's owner; a slot's number is its index.
@@ -23,6 +23,7 @@ public struct OwnershipRules: WalkClassifier {
 
     private enum Branch: Sendable {
         case root, overlay2, links, image, imageOverlay2, layerdb, layerdbChains, layerdbMounts, containers, volumes
+        case imagedb, imagedbKind, imagedbIDs
         case layerDirectory(diff: Int32, rest: Int32)
         case containerDirectory(id: [UInt8], rest: Int32, logs: Int32)
         case volumeDirectory(data: Int32, rest: Int32)
@@ -35,6 +36,7 @@ public struct OwnershipRules: WalkClassifier {
     private var volumeNodes: [[UInt8]: WalkNode] = [:]
     private var layerdbSlots: [[UInt8]: Int32] = [:]
     private var mountSlots: [[UInt8]: Int32] = [:]
+    private var imageMetadataSlots: [[UInt8]: Int32] = [:]
     private var slotNumbers: [SlotOwner: Int32] = [:]
     private var otherSlot: Int32 = 0
     private var buildCacheSlot: Int32 = 0
@@ -48,7 +50,7 @@ public struct OwnershipRules: WalkClassifier {
     public init(model: DataRootModel) {
         otherSlot = slot(.other)
         buildCacheSlot = slot(.buildCache)
-        for branch in [Branch.root, .overlay2, .links, .image, .imageOverlay2, .layerdb, .layerdbChains, .layerdbMounts, .containers, .volumes] {
+        for branch in [Branch.root, .overlay2, .links, .image, .imageOverlay2, .layerdb, .layerdbChains, .layerdbMounts, .containers, .volumes, .imagedb, .imagedbKind, .imagedbIDs] {
             branches.append(branch)
         }
         let unreferenced = Self.unreferencedLayers(in: model)
@@ -120,6 +122,9 @@ public struct OwnershipRules: WalkClassifier {
             layerdbSlots[name] = addOrphan(Array("image/overlay2/layerdb/sha256/".utf8) + name, .layerMetadata)
         }
 
+        for image in model.images.values.sorted(by: { $0.id < $1.id }) {
+            imageMetadataSlots[Array(image.id.utf8.dropFirst(7))] = slot(.imageMetadata(id: image.id))
+        }
         for volume in model.volumes.values.sorted(by: { $0.name < $1.name }) {
             let data = slot(.volumeData(name: volume.name))
             let rest = slot(.volumeRest(name: volume.name))
@@ -135,7 +140,6 @@ public struct OwnershipRules: WalkClassifier {
             if name.elementsEqual("image".utf8) { return .branch(3, slot: otherSlot) }
             if name.elementsEqual("containers".utf8) { return .branch(8, slot: otherSlot) }
             if name.elementsEqual("volumes".utf8) { return .branch(9, slot: otherSlot) }
-            if name.elementsEqual("buildkit".utf8) { return .owned(slot: buildCacheSlot) }
             return other
         case .overlay2:
             if name.elementsEqual("l".utf8) { return .branch(2, slot: otherSlot) }
@@ -145,7 +149,16 @@ public struct OwnershipRules: WalkClassifier {
         case .image:
             return name.elementsEqual("overlay2".utf8) ? .branch(4, slot: otherSlot) : other
         case .imageOverlay2:
-            return name.elementsEqual("layerdb".utf8) ? .branch(5, slot: otherSlot) : other
+            if name.elementsEqual("layerdb".utf8) { return .branch(5, slot: otherSlot) }
+            if name.elementsEqual("imagedb".utf8) { return .branch(10, slot: otherSlot) }
+            return other
+        case .imagedb:
+            let kind = name.elementsEqual("content".utf8) || name.elementsEqual("metadata".utf8)
+            return kind ? .branch(11, slot: otherSlot) : other
+        case .imagedbKind:
+            return name.elementsEqual("sha256".utf8) ? .branch(12, slot: otherSlot) : other
+        case .imagedbIDs:
+            return imageMetadataSlots[Array(name)].map { .owned(slot: $0) } ?? other
         case .layerdb:
             if name.elementsEqual("sha256".utf8) { return .branch(6, slot: otherSlot) }
             if name.elementsEqual("mounts".utf8) { return .branch(7, slot: otherSlot) }

@@ -3,12 +3,14 @@
 public enum SlotOwner: Sendable, Hashable {
     /// Docker's metadata and anything else under the root.
     case other
-    /// `buildkit/` and BuildKit's `overlay2/` snapshots.
+    /// BuildKit's `overlay2/` snapshots (its databases under `buildkit/` are ``other``).
     case buildCache
     /// A layer's `diff` directory.
     case layerDiff(chainID: String)
     /// The rest of a layer: its overlay2 directory but `diff`, its `l/` link, its layerdb entry.
     case layerRest(chainID: String)
+    /// An image's config and metadata in `imagedb/{content,metadata}/sha256/<id>`.
+    case imageMetadata(id: String)
     /// A container's writable layer's `diff` directory.
     case containerDiff(id: String)
     /// The rest of a container: its writable layer but `diff`, its init layer, `containers/<id>`
@@ -27,7 +29,7 @@ public enum SlotOwner: Sendable, Hashable {
         switch self {
         case .other: .other
         case .buildCache: .buildCache
-        case .layerDiff, .layerRest: .images
+        case .layerDiff, .layerRest, .imageMetadata: .images
         case .containerDiff, .containerRest: .containers
         case .containerLogs: .logs
         case .volumeData, .volumeRest: .volumes

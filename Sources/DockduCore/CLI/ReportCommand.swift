@@ -22,7 +22,7 @@ struct ReportCommand {
                 return .software
             }
         } else {
-            output = Array(HumanReport(report: report, exactBytes: arguments.flag("bytes")).render().utf8)
+            output = Array(HumanReport(report: report, exactBytes: arguments.flag("bytes"), summaryOnly: arguments.flag("quiet")).render().utf8)
         }
         ProcessEnvironment.write(output, to: 1)
         if result.isPartial {

@@ -53,7 +53,8 @@ public enum SizeMode: String, Sendable, Codable, Equatable {
 
 /// The categories every inode falls into exactly once. They sum to ``Report/totalBytes``.
 public struct CategoryBytes: Sendable, Codable, Equatable {
-    /// Image layers: `overlay2/<cache-id>`, their `l/` links and `layerdb/sha256/<chain>` metadata.
+    /// Image layers: `overlay2/<cache-id>`, their `l/` links and `layerdb/sha256/<chain>` metadata,
+    /// and image configs in `imagedb/`.
     public var images: Int64 = 0
     /// Containers' writable and init layers, their `containers/<id>` directories (logs excluded)
     /// and `layerdb/mounts/<id>` metadata.
@@ -62,7 +63,8 @@ public struct CategoryBytes: Sendable, Codable, Equatable {
     public var logs: Int64 = 0
     /// `volumes/<name>` directories.
     public var volumes: Int64 = 0
-    /// BuildKit: `buildkit/` and the `overlay2/` snapshots it records.
+    /// BuildKit's snapshots: the `overlay2/` directories `buildkit/snapshots.db` records (its
+    /// databases themselves are ``other``).
     public var buildCache: Int64 = 0
     /// Whatever no image, container, volume or build cache owns (see ``Report/orphans``).
     public var orphans: Int64 = 0

@@ -18,15 +18,20 @@ public struct HumanReport: Sendable {
     /// Terminal columns; names (tags, container and volume names) are shortened in the middle to
     /// fit, with the short ID beside them. Paths are never shortened: they are printed last.
     public var width: Int
+    /// Only the header, the summary and the warning count (`--quiet`).
+    public var summaryOnly: Bool
 
-    public init(report: Report, exactBytes: Bool, width: Int = 100) {
+    public init(report: Report, exactBytes: Bool, width: Int = 100, summaryOnly: Bool = false) {
         self.report = report
         self.exactBytes = exactBytes
         self.width = width
+        self.summaryOnly = summaryOnly
     }
 
     public func render() -> String {
-        let blocks = [header, summary, images, containers, volumes, orphans, warnings]
+        let blocks = summaryOnly
+            ? [header, summary, warnings]
+            : [header, summary, images, containers, volumes, orphans, warnings]
         return blocks.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 
