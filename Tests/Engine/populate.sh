@@ -117,9 +117,12 @@ docker run --rm --network none -v unused:/v base:latest sh -c '
 idle='trap "exit 0" TERM; touch /tmp/ready; sleep 2147483647 & wait'
 
 # running: writes into its layer (a hard link, a sparse file), logs enough to rotate, then idles.
-running=$(docker run -d --network none --name running \
+# A shareable IPC namespace gives it a tmpfs at containers/<id>/mounts/shm (with data in it),
+# the other kind of mount inside the data root that a running engine has, besides merged/.
+running=$(docker run -d --network none --name running --ipc shareable \
     --log-driver json-file --log-opt max-size=64k --log-opt max-file=3 \
     app:2 sh -c '
+        dd if=/dev/zero of=/dev/shm/segment bs=1024 count=512 2>/dev/null
         mkdir -p /work/sub && dd if=/dev/urandom of=/work/data bs=1024 count=1024 2>/dev/null
         ln /work/data /work/sub/data.link
         truncate -s 256M /work/sparse && echo end >> /work/sparse

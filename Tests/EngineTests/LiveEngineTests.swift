@@ -75,6 +75,7 @@ struct LiveEngineTests {
         // The running containers' merged/ directories are mounted inside the root now.
         let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
         #expect(mounts.contains(" \(environment.root)/overlay2/"), "no container is mounted; the live phase proves less than it should")
+        #expect(mounts.contains("/mounts/shm "), "no container has its shm mount inside the root")
         let report = try Compare.totalAgainstDu(environment)
         #expect(report.warnings.isEmpty, "warnings: \(report.warnings.map { "\($0.code) \($0.path)" })")
         #expect(report.orphans.isEmpty, "orphans on a healthy tree: \(report.orphans.map(\.path))")
