@@ -123,7 +123,10 @@ enum Damage {
                 d="$1/overlay2/$3"
                 mkdir -p "$d/diff/root/.cache" "$d/work"
                 head -c 300000 /dev/urandom > "$d/diff/root/.cache/layer.tar"
-                """, [environment.root, fixture, snapshot])
+                # The graph driver gives a snapshot an l/ link like any layer's.
+                printf %s "$4" > "$d/link"
+                ln -s "../$3/diff" "$1/overlay2/l/$4"
+                """, [environment.root, fixture, snapshot, "BUILDKITSNAPSHOTLINK000001"])
         }
         return snapshot
     }
