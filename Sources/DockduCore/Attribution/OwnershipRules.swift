@@ -62,6 +62,7 @@ public struct OwnershipRules: WalkClassifier {
             let chainHex = Array(layer.chainID.utf8.dropFirst(7))
             if unreferenced.contains(layer.chainID) {
                 let orphan = addOrphan(Array("overlay2/".utf8) + cacheID, .unreferencedLayer)
+                orphans[orphans.count - 1].companions.append(Array("image/overlay2/layerdb/sha256/".utf8) + chainHex)
                 overlayNodes[cacheID] = .owned(slot: orphan)
                 layerdbSlots[chainHex] = orphan
                 layerRestByCacheID[cacheID] = orphan
@@ -111,11 +112,18 @@ public struct OwnershipRules: WalkClassifier {
             }
         }
         for name in model.buildKitSnapshots { layerRestByCacheID[name] = buildCacheSlot }
-        for (link, directory) in model.links {
+        var orphanByDirectory: [[UInt8]: Int] = [:]
+        for (index, orphan) in orphans.enumerated() where orphan.path.starts(with: "overlay2/".utf8) {
+            orphanByDirectory[Array(orphan.path.dropFirst(9))] = index
+        }
+        for (link, directory) in model.links.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             if let slot = layerRestByCacheID[directory] {
                 linkSlots[link] = slot
             } else if case .owned(let slot)? = overlayNodes[directory] {
                 linkSlots[link] = slot
+            }
+            if let index = orphanByDirectory[directory] {
+                orphans[index].companions.append(Array("overlay2/l/".utf8) + link)
             }
         }
         for name in model.strayLayerMetadata {

@@ -43,4 +43,7 @@ public struct OrphanCandidate: Sendable, Equatable {
     /// Relative to the data root, exact bytes.
     public var path: [UInt8]
     public var kind: OrphanKind
+    /// Other paths counted with it (its `l/` link, its layerdb entry), which removing it must
+    /// remove too.
+    public var companions: [[UInt8]] = []
 }

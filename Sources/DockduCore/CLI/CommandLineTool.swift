@@ -22,7 +22,8 @@ public enum CommandLineTool {
         }
         switch parsed.command {
         case .report: return ReportCommand(arguments: parsed).run().rawValue
-        case .plan, nil:
+        case .plan: return PlanCommand(arguments: parsed).run().rawValue
+        case nil:
             printError(ArgumentError.missingCommand.description)
             return ExitStatus.usage.rawValue
         }

@@ -89,6 +89,51 @@ public enum OptionTable {
         OptionSpec(
             long: "quiet", short: "q", help: "Print only the summary.",
             scope: .commands([.report])),
+        OptionSpec(
+            long: "script", help: "Print the plan as a POSIX shell script to review and run.",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "no-containers", help: "Do not propose removing stopped containers (exited, created, dead).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "no-images", help: "Do not propose removing images.", scope: .commands([.plan])),
+        OptionSpec(
+            long: "all-images",
+            help: "Propose every image no container uses, not only dangling ones (as prune -a).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "no-build-cache", help: "Do not propose pruning BuildKit's cache.", scope: .commands([.plan])),
+        OptionSpec(
+            long: "volumes", help: "Propose anonymous volumes no container mounts.", scope: .commands([.plan])),
+        OptionSpec(
+            long: "all-volumes", help: "Propose named volumes no container mounts too (as volume prune --all).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "no-orphans", help: "Do not propose removing orphans.", scope: .commands([.plan])),
+        OptionSpec(
+            long: "orphan-min-age", valueName: "DURATION",
+            help: "Propose only orphans unmodified this long (default 1h; 30m, 2h, 7d).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "log-threshold", valueName: "SIZE",
+            help: "Advise truncating logs larger than SIZE (default 100M; 0 for none).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "older-than", valueName: "DURATION",
+            help: "Propose only containers finished and images created this long ago.",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "keep", valueName: "PATTERN",
+            help: "Never propose a container name, image reference or volume name matching this glob.",
+            scope: .commands([.plan]), isRepeatable: true),
+        OptionSpec(
+            long: "label", valueName: "KEY[=VALUE]",
+            help: "Propose only containers, images and volumes with this label.",
+            scope: .commands([.plan]), isRepeatable: true),
+        OptionSpec(
+            long: "label!", valueName: "KEY[=VALUE]",
+            help: "Propose only containers, images and volumes without this label.",
+            scope: .commands([.plan]), isRepeatable: true),
         OptionSpec(long: "help", short: "h", help: "Show this help and exit.", scope: .global),
         OptionSpec(long: "version", help: "Show the version and exit.", scope: .global),
     ]

@@ -25,8 +25,15 @@ public struct ContainerConfig: Decodable, Sendable {
         enum CodingKeys: String, CodingKey { case type = "Type", name = "Name", driver = "Driver" }
     }
 
+    public struct Settings: Decodable, Sendable {
+        public var labels: [String: String]?
+        enum CodingKeys: String, CodingKey { case labels = "Labels" }
+    }
+
     public var id: String?
     public var name: String?
+    /// `Config`: the container's settings, of which dockdu reads the labels.
+    public var settings: Settings?
     public var image: String?
     public var created: String?
     public var state: State?
@@ -35,8 +42,10 @@ public struct ContainerConfig: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", name = "Name", image = "Image", created = "Created", state = "State"
-        case mountPoints = "MountPoints", logPath = "LogPath"
+        case mountPoints = "MountPoints", logPath = "LogPath", settings = "Config"
     }
+
+    public var labels: [String: String] { settings?.labels ?? [:] }
 
     public static func parse(_ bytes: [UInt8]) throws -> ContainerConfig {
         try JSONDecoder().decode(ContainerConfig.self, from: Data(bytes))

@@ -28,6 +28,21 @@ public struct DataRootFiles: Sendable {
         return try withParent(of: path) { parent, name throws(Errno) in try parent.status(of: name) }
     }
 
+    /// `fstatat(AT_SYMLINK_NOFOLLOW)` of the entry at `path`, a `/`-separated byte path relative
+    /// to the root (names need not be UTF-8).
+    public func status(bytePath path: [UInt8]) throws(Errno) -> FileStatus {
+        var components = path.split(separator: 0x2F).map(Array.init)
+        guard let last = components.popLast() else { return try root.status() }
+        var current = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
+        defer { current.close() }
+        for component in components {
+            let next = try FileDescriptor.openDirectory(component, relativeTo: current)
+            current.close()
+            current = next
+        }
+        return try current.status(of: last)
+    }
+
     /// The target of the symbolic link at `path`.
     public func readLink(_ path: [String]) throws(Errno) -> [UInt8] {
         try withParent(of: path) { parent, name throws(Errno) in try parent.readLink(name) }

@@ -7,8 +7,15 @@ public struct ImageConfig: Decodable, Sendable {
         enum CodingKeys: String, CodingKey { case diffIDs = "diff_ids" }
     }
 
+    public struct Settings: Decodable, Sendable {
+        public var labels: [String: String]?
+        enum CodingKeys: String, CodingKey { case labels = "Labels" }
+    }
+
     public var rootfs: RootFS?
     public var created: String?
+    /// `config`: the image's run settings, of which dockdu reads the labels.
+    public var config: Settings?
 
     public var diffIDs: [String] { rootfs?.diffIDs ?? [] }
 

@@ -85,7 +85,7 @@ public struct DataRootLoader: Sendable {
             let parent = readText(parentPath, into: &model, optional: true)
             model.images[id] = StoredImage(
                 id: id, created: config.created, diffIDs: config.diffIDs, chainIDs: ChainID.chain(of: config.diffIDs),
-                parent: parent, references: references[id] ?? [])
+                parent: parent, references: references[id] ?? [], labels: config.config?.labels ?? [:])
         }
     }
 
@@ -142,7 +142,7 @@ public struct DataRootLoader: Sendable {
 
     private func loadVolumes(into model: inout DataRootModel) {
         guard files.exists(["volumes"]), let names = list(["volumes"], into: &model) else { return }
-        var anonymousLabelled = Set<String>()
+        var labelsByVolume: [String: [String: String]] = [:]
         let metadataPath = ["volumes", "metadata.db"]
         if files.exists(metadataPath), let bytes = read(metadataPath, into: &model) {
             do {
@@ -150,9 +150,7 @@ public struct DataRootLoader: Sendable {
                 struct VolumeRecord: Decodable { var Labels: [String: String]? }
                 try database.bucket([Array("volumes".utf8)])?.forEach { key, value in
                     guard let value, let record = try? JSONDecoder().decode(VolumeRecord.self, from: Data(value)) else { return }
-                    if record.Labels?["com.docker.volume.anonymous"] != nil {
-                        anonymousLabelled.insert(String(decoding: key, as: UTF8.self))
-                    }
+                    labelsByVolume[String(decoding: key, as: UTF8.self)] = record.Labels ?? [:]
                 }
             } catch {
                 model.warn(.corrupt, joined(metadataPath), "cannot read volume metadata; anonymous volumes are told by their names only: \(error)")
@@ -161,8 +159,9 @@ public struct DataRootLoader: Sendable {
         for nameBytes in names {
             let name = String(decoding: nameBytes, as: UTF8.self)
             guard let status = try? files.status(["volumes", name]), status.isDirectory else { continue }
-            let anonymous = anonymousLabelled.contains(name) || isHexDigest(nameBytes)
-            model.volumes[name] = StoredVolume(name: name, anonymous: anonymous)
+            let labels = labelsByVolume[name] ?? [:]
+            let anonymous = labels["com.docker.volume.anonymous"] != nil || isHexDigest(nameBytes)
+            model.volumes[name] = StoredVolume(name: name, anonymous: anonymous, labels: labels)
         }
     }
 

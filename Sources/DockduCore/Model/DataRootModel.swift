@@ -54,6 +54,7 @@ public struct StoredImage: Sendable, Equatable {
     public var parent: String?
     /// Tags and digests from `repositories.json`, sorted.
     public var references: [String]
+    public var labels: [String: String] = [:]
 }
 
 /// A container, from its directory and its `layerdb/mounts` entry.
@@ -76,4 +77,6 @@ public struct StoredContainer: Sendable {
 public struct StoredVolume: Sendable, Equatable {
     public var name: String
     public var anonymous: Bool
+    /// From `volumes/metadata.db`.
+    public var labels: [String: String] = [:]
 }

@@ -1,0 +1,69 @@
+/// What `dockdu plan` proposes: an ordered list of actions, each with the bytes it frees given
+/// the actions before it. A dry run by construction: dockdu never carries any of it out.
+public struct CleanupPlan: Sendable, Codable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var dataRoot: String
+    public var sizeMode: SizeMode
+    /// Always true: the plan is for a person to review and carry out.
+    public var dryRun: Bool
+    public var generatedAt: String
+    /// Sum of the actions' ``PlanAction/reclaimableBytes``.
+    public var reclaimableBytes: Int64
+    public var actions: [PlanAction]
+    /// Candidates a policy would take but a safety rule or filter kept, with the reason.
+    public var skipped: [SkippedItem]
+    public var policy: PlanPolicy
+    /// The scan's warnings: a plan over a partly unreadable root deserves a second look.
+    public var warnings: [Warning]
+}
+
+public struct PlanAction: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable, Equatable, CaseIterable {
+        case removeContainer, removeVolume, removeImage, pruneBuildCache, truncateLog, removeOrphan
+    }
+
+    public var kind: Kind
+    /// What it acts on: a container name, an image reference or ID, a volume name, a path.
+    public var target: String
+    /// The target's exact bytes, base64, only when they are not valid UTF-8 (orphan paths).
+    public var targetBase64: String?
+    public var reason: String
+    public var reclaimableBytes: Int64
+    /// The command that carries it out, as an argument vector (no shell).
+    public var command: [String]
+    /// The same, byte-exact, base64 per argument, only when some argument is not valid UTF-8.
+    public var commandBase64: [String]?
+    /// Advice (log truncation) rather than a removal.
+    public var advisory: Bool
+}
+
+public struct SkippedItem: Sendable, Codable, Equatable {
+    public var target: String
+    public var reason: String
+}
+
+/// The policies and filters that produced a plan, echoed in its JSON.
+public struct PlanPolicy: Sendable, Codable, Equatable {
+    public enum ImagePolicy: String, Sendable, Codable { case none, dangling, all }
+    public enum VolumePolicy: String, Sendable, Codable { case none, anonymous, all }
+
+    public var stoppedContainers = true
+    public var images = ImagePolicy.dangling
+    public var buildCache = true
+    public var volumes = VolumePolicy.none
+    public var orphans = true
+    public var orphanMinAgeSeconds: Int64 = 3600
+    /// Containers whose logs exceed it get an advisory truncation; nil for none.
+    public var logThresholdBytes: Int64? = 100 << 20
+    /// Only what was created (images) or finished (containers) before this many seconds ago.
+    public var olderThanSeconds: Int64?
+    /// Glob patterns of container names, image references and volume names never proposed.
+    public var keep: [String] = []
+    /// `KEY` or `KEY=VALUE`: only items with the label (`--label`), or without it (`--label!`).
+    public var labels: [String] = []
+    public var notLabels: [String] = []
+
+    public init() {}
+}

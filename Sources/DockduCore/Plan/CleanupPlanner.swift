@@ -1,0 +1,343 @@
+import FoundationEssentials
+
+/// Works out a ``CleanupPlan`` from one scan: which containers, volumes, images, build cache and
+/// orphans a clean-up under a ``PlanPolicy`` would remove, in an order that works, and the bytes
+/// each action frees given the ones before it.
+///
+/// The arithmetic follows Docker's reference counting: a layer is freed only when the last image
+/// or container standing on it goes; removing a container frees its two layers, its directory,
+/// its logs and its layerdb entry; removing an image also removes its untagged parents that
+/// nothing else needs (classic-builder intermediates), as the engine does.
+public struct CleanupPlanner: Sendable {
+    public var scan: DataRootScan.Result
+    public var policy: PlanPolicy
+    public var dataRoot: String
+    public var mode: SizeMode
+    /// Seconds since the epoch the ages are measured from.
+    public var now: Int64
+    /// Mount points, as bytes; orphans holding one are never proposed.
+    public var mountPoints: [[UInt8]]
+    /// The data root with links resolved, to compare against ``mountPoints``.
+    public var canonicalRoot: String
+
+    public init(scan: DataRootScan.Result, policy: PlanPolicy, dataRoot: String, mode: SizeMode, now: Int64, mountPoints: [[UInt8]], canonicalRoot: String) {
+        self.scan = scan
+        self.policy = policy
+        self.dataRoot = dataRoot
+        self.mode = mode
+        self.now = now
+        self.mountPoints = mountPoints
+        self.canonicalRoot = canonicalRoot
+    }
+
+    public func plan(files: DataRootFiles?) -> CleanupPlan {
+        var state = PlanState(planner: self)
+        state.proposeContainers()
+        state.proposeLogTruncations(files: files)
+        state.proposeVolumes()
+        state.proposeImages()
+        state.proposeBuildCache()
+        state.proposeOrphans(files: files)
+        let report = scan.report(dataRoot: dataRoot, mode: mode)
+        return CleanupPlan(
+            schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, sizeMode: mode, dryRun: true,
+            generatedAt: scan.generatedAt, reclaimableBytes: state.actions.reduce(0) { $0 + $1.reclaimableBytes },
+            actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings)
+    }
+
+    func bytes(_ owner: SlotOwner) -> Int64 {
+        scan.rules.slot(of: owner).map { scan.tally.bytes($0, mode: mode) } ?? 0
+    }
+
+    /// Whether the `--keep` patterns, `--label` filters and `--older-than` let an item go.
+    /// Returns why not, or nil when it may go. `time` is when it was created or last stopped;
+    /// `agesApply` is false for volumes, which Docker keeps no time for.
+    func filtersAllow(names: [String], labels: [String: String], time: Int64?, agesApply: Bool = true) -> String? {
+        for pattern in policy.keep {
+            if let name = names.first(where: { PathFunctions.glob(pattern, matches: $0) }) {
+                return "kept by --keep \(pattern) (\(name))"
+            }
+        }
+        for filter in policy.labels where !Self.labels(labels, match: filter) {
+            return "lacks label \(filter)"
+        }
+        for filter in policy.notLabels where Self.labels(labels, match: filter) {
+            return "has label \(filter)"
+        }
+        if agesApply, let olderThan = policy.olderThanSeconds {
+            guard let time else { return "age unknown, and --older-than is set" }
+            if now - time < olderThan { return "newer than --older-than \(Duration.describe(olderThan))" }
+        }
+        return nil
+    }
+
+    static func labels(_ labels: [String: String], match filter: String) -> Bool {
+        if let equals = filter.firstIndex(of: "=") {
+            return labels[String(filter[..<equals])] == String(filter[filter.index(after: equals)...])
+        }
+        return labels[filter] != nil
+    }
+}
+
+/// The bookkeeping of one planning run: what is still there, and who holds each layer.
+private struct PlanState {
+    let planner: CleanupPlanner
+    var model: DataRootModel { planner.scan.model }
+    var actions: [PlanAction] = []
+    var skipped: [SkippedItem] = []
+    var removedContainers = Set<String>()
+    var removedImages = Set<String>()
+    /// Chain ID → images (listed or not) and containers standing on it.
+    var holders: [String: Set<String>] = [:]
+    var freedLayers = Set<String>()
+
+    init(planner: CleanupPlanner) {
+        self.planner = planner
+        for image in planner.scan.model.images.values {
+            for chainID in image.chainIDs { holders[chainID, default: []].insert(image.id) }
+        }
+        for container in planner.scan.model.containers.values where container.hasDirectory {
+            var next = container.parentChainID
+            var seen = Set<String>()
+            while let chainID = next, seen.insert(chainID).inserted {
+                holders[chainID, default: []].insert(container.id)
+                next = planner.scan.model.layers[chainID]?.parent
+            }
+        }
+    }
+
+    var liveContainers: [StoredContainer] {
+        model.containers.values.filter { $0.hasDirectory && !removedContainers.contains($0.id) }.sorted { $0.id < $1.id }
+    }
+
+    // MARK: containers
+
+    mutating func proposeContainers() {
+        guard planner.policy.stoppedContainers else { return }
+        let stopped: Set<ContainerState> = [.exited, .created, .dead]
+        for container in model.containers.values.filter(\.hasDirectory).sorted(by: { $0.id < $1.id }) {
+            guard let config = container.config else { continue }
+            let state = config.containerState
+            guard stopped.contains(state) else { continue }
+            let name = displayName(config)
+            let time = (config.finishedAt ?? config.created).flatMap(Timestamp.parse)
+            if let reason = planner.filtersAllow(names: [name], labels: config.labels, time: time) {
+                skipped.append(SkippedItem(target: name, reason: reason))
+                continue
+            }
+            removedContainers.insert(container.id)
+            var freed = planner.bytes(.containerDiff(id: container.id)) + planner.bytes(.containerRest(id: container.id))
+                + planner.bytes(.containerLogs(id: container.id))
+            freed += release(holder: container.id)
+            let when = state == .created ? "created \(config.created.map(age) ?? "at an unknown time"), never started" : "\(state.rawValue) \(config.finishedAt.map(age) ?? "")"
+            actions.append(action(.removeContainer, target: name, reason: when.trimmingSpaces, bytes: freed, command: ["docker", "container", "rm", container.id]))
+        }
+    }
+
+    // MARK: logs
+
+    mutating func proposeLogTruncations(files: DataRootFiles?) {
+        guard let threshold = planner.policy.logThresholdBytes else { return }
+        for container in liveContainers {
+            let logs = planner.bytes(.containerLogs(id: container.id))
+            guard logs > threshold, let config = container.config else { continue }
+            let name = displayName(config)
+            let driver = container.hostConfig?.logConfig?.type ?? "json-file"
+            let hasLimit = container.hostConfig?.logConfig?.config?["max-size"] != nil
+            let advice = hasLimit ? "" : "; set --log-opt max-size=10m --log-opt max-file=3 (or log-opts in daemon.json) so it stays bounded"
+            guard driver == "json-file" else {
+                skipped.append(SkippedItem(target: name, reason: "logs \(ByteCount.human(logs)) over --log-threshold, but the \(driver) driver's files cannot be truncated safely\(advice)"))
+                continue
+            }
+            let live = "containers/\(container.id)/\(container.id)-json.log"
+            let liveBytes = (try? files?.status(bytePath: Array(live.utf8))).flatMap { $0 }.map { planner.mode == .disk ? $0.allocatedBytes : $0.apparentBytes } ?? 0
+            actions.append(PlanAction(
+                kind: .truncateLog, target: name,
+                reason: "logs \(ByteCount.human(logs)) over --log-threshold \(ByteCount.human(threshold)); truncating the live file frees it, rotated ones stay\(advice)",
+                reclaimableBytes: liveBytes, command: ["truncate", "-s", "0", "--", absolute(live)], commandBase64: nil, advisory: true))
+        }
+    }
+
+    // MARK: volumes
+
+    mutating func proposeVolumes() {
+        guard planner.policy.volumes != .none else { return }
+        var mounted = Set<String>()
+        for container in liveContainers { mounted.formUnion(container.config?.volumeNames ?? []) }
+        for volume in model.volumes.values.sorted(by: { $0.name < $1.name }) {
+            guard !mounted.contains(volume.name) else { continue }
+            guard volume.anonymous || planner.policy.volumes == .all else { continue }
+            if let reason = planner.filtersAllow(names: [volume.name], labels: volume.labels, time: nil, agesApply: false) {
+                skipped.append(SkippedItem(target: volume.name, reason: reason))
+                continue
+            }
+            let freed = planner.bytes(.volumeData(name: volume.name)) + planner.bytes(.volumeRest(name: volume.name))
+            let kind = volume.anonymous ? "anonymous volume" : "named volume"
+            actions.append(action(.removeVolume, target: volume.name, reason: "\(kind), no container mounts it", bytes: freed, command: ["docker", "volume", "rm", volume.name]))
+        }
+    }
+
+    // MARK: images
+
+    mutating func proposeImages() {
+        guard planner.policy.images != .none else { return }
+        let parents = Set(model.images.values.compactMap(\.parent))
+        var candidates = model.images.values
+            .filter { !$0.references.isEmpty || !parents.contains($0.id) }
+            .filter { planner.policy.images == .all || $0.references.isEmpty }
+            .sorted { $0.id < $1.id }
+        // Children before parents: repeat until no candidate can go.
+        var progress = true
+        while progress {
+            progress = false
+            for (index, image) in candidates.enumerated() {
+                guard isRemovable(image) else { continue }
+                candidates.remove(at: index)
+                progress = true
+                let names = image.references.isEmpty ? [image.id] : image.references
+                if let reason = planner.filtersAllow(names: names, labels: image.labels, time: image.created.flatMap(Timestamp.parse)) {
+                    skipped.append(SkippedItem(target: names[0], reason: reason))
+                    break
+                }
+                removeImage(image)
+                break
+            }
+        }
+        for image in candidates {
+            let users = liveContainers.filter { $0.config?.image == image.id }.map { $0.config.map(displayName) ?? $0.id }
+            let reason = users.isEmpty ? "another image is built on it" : "used by container \(users.joined(separator: ", "))"
+            skipped.append(SkippedItem(target: image.references.first ?? image.id, reason: reason))
+        }
+    }
+
+    func isRemovable(_ image: StoredImage) -> Bool {
+        if liveContainers.contains(where: { $0.config?.image == image.id }) { return false }
+        return !model.images.values.contains { $0.parent == image.id && !removedImages.contains($0.id) }
+    }
+
+    mutating func removeImage(_ image: StoredImage) {
+        var group = [image]
+        removedImages.insert(image.id)
+        var next = image.parent.flatMap { model.images[$0] }
+        while let parent = next, parent.references.isEmpty, !removedImages.contains(parent.id), isRemovable(parent) {
+            group.append(parent)
+            removedImages.insert(parent.id)
+            next = parent.parent.flatMap { model.images[$0] }
+        }
+        var freed: Int64 = 0
+        for member in group {
+            freed += planner.bytes(.imageMetadata(id: member.id))
+            freed += release(holder: member.id)
+        }
+        let reason: String
+        if image.references.isEmpty {
+            reason = "dangling (untagged, no child image), no container uses it"
+        } else {
+            reason = "no container uses it\(image.created.map { ", created " + age($0) } ?? "")"
+        }
+        let extra = group.count > 1 ? "; with \(group.count - 1) untagged parent\(group.count == 2 ? "" : "s")" : ""
+        let target = image.references.first ?? image.id
+        let command = ["docker", "image", "rm"] + (image.references.isEmpty ? [image.id] : image.references)
+        actions.append(action(.removeImage, target: target, reason: reason + extra, bytes: freed, command: command))
+    }
+
+    /// Drops `holder` from every layer it holds; returns the bytes of layers nobody holds now.
+    mutating func release(holder: String) -> Int64 {
+        var freed: Int64 = 0
+        for chainID in holders.keys.sorted() where holders[chainID]?.contains(holder) == true {
+            holders[chainID]?.remove(holder)
+            if holders[chainID]?.isEmpty == true && freedLayers.insert(chainID).inserted {
+                freed += planner.bytes(.layerDiff(chainID: chainID)) + planner.bytes(.layerRest(chainID: chainID))
+            }
+        }
+        return freed
+    }
+
+    // MARK: build cache
+
+    mutating func proposeBuildCache() {
+        guard planner.policy.buildCache else { return }
+        let bytes = planner.bytes(.buildCache)
+        guard bytes > 0 else { return }
+        var command = ["docker", "builder", "prune", "--force"]
+        if let olderThan = planner.policy.olderThanSeconds { command += ["--filter", "until=\(olderThan)s"] }
+        actions.append(action(
+            .pruneBuildCache, target: "build cache",
+            reason: "\(model.buildKitSnapshots.count) BuildKit snapshot records; a build running now keeps what it uses",
+            bytes: bytes, command: command))
+    }
+
+    // MARK: orphans
+
+    mutating func proposeOrphans(files: DataRootFiles?) {
+        guard planner.policy.orphans else { return }
+        let rootBytes = Array(planner.canonicalRoot.utf8)
+        for (index, orphan) in planner.scan.rules.orphans.enumerated() {
+            let display = TerminalEscaping.escape(orphan.path)
+            let absolutePath = rootBytes + [0x2F] + orphan.path
+            if planner.mountPoints.contains(where: { $0 == absolutePath || $0.starts(with: absolutePath + [0x2F]) }) {
+                skipped.append(SkippedItem(target: display, reason: "a filesystem is mounted on or under it"))
+                continue
+            }
+            guard let status = try? files?.status(bytePath: orphan.path) else {
+                skipped.append(SkippedItem(target: display, reason: "cannot be stat'ed now"))
+                continue
+            }
+            let modified = planner.now - status.modificationTime
+            if modified < planner.policy.orphanMinAgeSeconds {
+                skipped.append(SkippedItem(target: display, reason: "modified \(Duration.describe(max(0, modified))) ago, under --orphan-min-age \(Duration.describe(planner.policy.orphanMinAgeSeconds)); it may be a layer being made"))
+                continue
+            }
+            let paths = [orphan.path] + orphan.companions
+            let arguments = paths.map { rootBytes + [0x2F] + $0 }
+            let command = ["rm", "-rf", "--"] + arguments.map { String(decoding: $0, as: UTF8.self) }
+            let exact = arguments.contains { String(validating: $0, as: UTF8.self) == nil }
+            let base64 = exact ? (["rm", "-rf", "--"].map { Data($0.utf8).base64EncodedString() } + arguments.map { Data($0).base64EncodedString() }) : nil
+            actions.append(PlanAction(
+                kind: .removeOrphan, target: String(decoding: orphan.path, as: UTF8.self),
+                targetBase64: String(validating: orphan.path, as: UTF8.self) == nil ? Data(orphan.path).base64EncodedString() : nil,
+                reason: "\(Self.describe(orphan.kind)), modified \(Duration.describe(modified)) ago",
+                reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false))
+        }
+    }
+
+    static func describe(_ kind: OrphanKind) -> String {
+        switch kind {
+        case .overlayDirectory: "overlay2 directory no layer, container or BuildKit snapshot owns"
+        case .containerLayer: "layer of a container whose directory is gone"
+        case .mountMetadata: "layerdb entry of a container whose directory is gone"
+        case .containerDirectory: "container directory without a config"
+        case .layerMetadata: "half-removed layerdb entry"
+        case .unreferencedLayer: "layer no image or container uses"
+        }
+    }
+
+    // MARK: helpers
+
+    func action(_ kind: PlanAction.Kind, target: String, reason: String, bytes: Int64, command: [String]) -> PlanAction {
+        PlanAction(kind: kind, target: target, targetBase64: nil, reason: reason, reclaimableBytes: bytes, command: command, commandBase64: nil, advisory: false)
+    }
+
+    func displayName(_ config: ContainerConfig) -> String {
+        var name = config.name ?? config.id ?? ""
+        if name.hasPrefix("/") { name.removeFirst() }
+        return name
+    }
+
+    func age(_ timestamp: String) -> String {
+        guard let seconds = Timestamp.parse(timestamp) else { return timestamp }
+        return "\(Duration.describe(max(0, planner.now - seconds))) ago"
+    }
+
+    func absolute(_ relative: String) -> String {
+        planner.canonicalRoot + "/" + relative
+    }
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
