@@ -5,6 +5,8 @@ public struct CleanupPlan: Sendable, Codable, Equatable {
 
     public var schemaVersion: Int
     public var dataRoot: String
+    /// The data root with every link resolved: the paths in commands start with it.
+    public var dataRootCanonical: String?
     public var sizeMode: SizeMode
     /// Always true: the plan is for a person to review and carry out.
     public var dryRun: Bool

@@ -40,7 +40,7 @@ public struct CleanupPlanner: Sendable {
         state.proposeOrphans(files: files)
         let report = scan.report(dataRoot: dataRoot, mode: mode)
         return CleanupPlan(
-            schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, sizeMode: mode, dryRun: true,
+            schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, dataRootCanonical: canonicalRoot, sizeMode: mode, dryRun: true,
             generatedAt: scan.generatedAt, reclaimableBytes: state.actions.reduce(0) { $0 + $1.reclaimableBytes },
             actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings)
     }

@@ -10,7 +10,7 @@ public struct PlanScript: Sendable {
     public func render() -> String {
         var lines = [
             "#!/bin/sh",
-            "# dockdu cleanup plan for \(comment(plan.dataRoot)), made \(plan.generatedAt).",
+            "# dockdu cleanup plan for \(comment(Array(plan.dataRoot.utf8))), made \(plan.generatedAt).",
             "# A dry run: dockdu removed nothing. Review every line, then run it with: sh FILE",
             "# Sizes: \(plan.sizeMode == .disk ? "disk (allocated blocks, as du -sx)" : "apparent (st_size, as docker system df)").",
             "# Reclaimable: \(ByteCount.human(plan.reclaimableBytes)) (\(plan.reclaimableBytes) bytes) in \(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s").",
@@ -30,15 +30,11 @@ public struct PlanScript: Sendable {
             lines += [
                 "",
                 "# Orphans are invisible to the engine, so they are removed by path, and only while no",
-                "# dockerd runs: a layer the engine is writing right now also looks unowned.",
-                "dockdu_dockerd_running() {",
-                "    for dockdu_comm in /proc/[0-9]*/comm; do",
-                "        [ \"$(cat \"$dockdu_comm\" 2>/dev/null)\" = dockerd ] && return 0",
-                "    done",
-                "    return 1",
-                "}",
-                "if dockdu_dockerd_running; then",
-                "    echo 'dockdu plan: dockerd is running; orphans left in place (stop it, then run this again)' >&2",
+                "# process (a dockerd on this data root, say) has a file open under it: a layer being",
+                "# written right now also looks unowned.",
+                ShellQuoting.assignment("dockdu_root", Array(Self.findPattern(plan.dataRootCanonical ?? plan.dataRoot).utf8)),
+                "if find /proc/[0-9]*/fd -maxdepth 1 -lname \"$dockdu_root/*\" 2>/dev/null | grep -q .; then",
+                "    echo 'dockdu plan: files under the data root are open (is dockerd running?); orphans left in place' >&2",
                 "else",
             ]
             for (index, action) in orphanActions {
@@ -51,7 +47,7 @@ public struct PlanScript: Sendable {
 
     private func commandLines(index: Int, action: PlanAction, indent: String) -> [String] {
         var lines = [
-            "\(indent)# \(index + 1). \(action.kind.rawValue) \(comment(action.target)): \(comment(action.reason))",
+            "\(indent)# \(index + 1). \(action.kind.rawValue) \(comment(targetBytes(action))): \(comment(Array(action.reason.utf8)))",
             "\(indent)#    frees \(ByteCount.human(action.reclaimableBytes)) (\(action.reclaimableBytes) bytes)\(action.advisory ? ", advisory" : "")",
         ]
         var words: [String] = []
@@ -70,6 +66,31 @@ public struct PlanScript: Sendable {
         return lines
     }
 
-    /// Text for a comment: escaped so no newline or control byte can end the comment early.
-    private func comment(_ text: String) -> String { TerminalEscaping.escape(text) }
+    /// `path` with the characters `find -lname` treats as a pattern escaped.
+    static func findPattern(_ path: String) -> String {
+        var result = ""
+        for character in path {
+            if "*?[]\\".contains(character) { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+
+    private func targetBytes(_ action: PlanAction) -> [UInt8] {
+        action.targetBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? Array(action.target.utf8)
+    }
+
+    /// Text for a comment: escaped so no newline or control byte can end the comment early, and
+    /// anything past ASCII spelled out, so the script stays plain ASCII.
+    private func comment(_ bytes: [UInt8]) -> String {
+        var result = ""
+        for scalar in TerminalEscaping.escape(bytes).unicodeScalars {
+            if scalar.isASCII {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            }
+        }
+        return result
+    }
 }
