@@ -111,6 +111,8 @@ enum Compare {
                 "container \(container.name): totalBytes \(container.totalBytes) < rwBytes + logBytes")
         }
         #expect(report.categories.sum == report.totalBytes, "categories sum to \(report.categories.sum), totalBytes \(report.totalBytes)")
+        let logBytes = report.containers.reduce(0) { $0 + $1.logBytes }
+        #expect(report.categories.logs == logBytes, "logs category \(report.categories.logs), containers' logBytes add up to \(logBytes)")
     }
 
     /// A container's log files: json-file's `<id>-json.log*` and the local driver's `local-logs/`.

@@ -51,3 +51,53 @@ struct SystemDF: Decodable, Sendable {
         return try JSONDecoder().decode(SystemDF.self, from: data)
     }
 }
+
+/// `GET /images/{id}/json`: the fields dockdu's image entries are compared with.
+struct ImageInspect: Decodable, Sendable {
+    struct RootFS: Decodable, Sendable {
+        let Layers: [String]?
+    }
+    let Id: String
+    let Created: String
+    let RootFS: RootFS
+}
+
+/// `GET /containers/{id}/json`: the fields dockdu's container entries are compared with.
+struct ContainerInspect: Decodable, Sendable {
+    struct State: Decodable, Sendable {
+        let Status: String
+        let StartedAt: String
+        let FinishedAt: String
+    }
+    struct Mount: Decodable, Sendable {
+        let `Type`: String
+        let Name: String?
+    }
+    struct HostConfig: Decodable, Sendable {
+        struct LogConfig: Decodable, Sendable {
+            let `Type`: String
+        }
+        let LogConfig: LogConfig
+    }
+    let Id: String
+    let Name: String
+    let Created: String
+    let Image: String
+    let State: State
+    let Mounts: [Mount]
+    let HostConfig: HostConfig
+}
+
+enum DockerAPI {
+    /// GET a path of the engine's API and decode the answer.
+    static func get<Value: Decodable>(_ path: String, _ environment: EngineEnvironment, as type: Value.Type)
+        throws -> Value
+    {
+        let result = try CommandRunner.run([
+            "curl", "--silent", "--show-error", "--fail", "--max-time", "60",
+            "--unix-socket", environment.socket, "http://localhost\(path)",
+        ])
+        guard result.status == 0 else { throw EngineTestError("GET \(path): \(result.summary)") }
+        return try JSONDecoder().decode(Value.self, from: result.stdout)
+    }
+}

@@ -35,6 +35,63 @@ struct LiveEngineTests {
     }
 
     @Test(
+        "images' layers and times, containers' names, states, times, log drivers and volumes equal Docker's inspect",
+        .enabled(if: EngineEnvironment.isPhase(.live), PhaseReason.live))
+    func detailsEqualInspect() throws {
+        let environment = try EngineEnvironment.required()
+        let report = try Dockdu.report(environment, mode: .disk)
+        let diffIDs = Dictionary(report.layers.map { ($0.chainId, $0.diffId) }, uniquingKeysWith: { a, _ in a })
+
+        for image in report.images {
+            let inspect = try DockerAPI.get("/images/\(image.id)/json", environment, as: ImageInspect.self)
+            let mine = image.layers.map { diffIDs[$0] ?? "missing \($0)" }
+            #expect(mine == (inspect.RootFS.Layers ?? []), "image \(image.id): layers' diff ids \(mine), Docker \(inspect.RootFS.Layers ?? [])")
+            #expect(
+                image.created.flatMap(Compare.epochSeconds) == Compare.epochSeconds(inspect.Created),
+                "image \(image.id): created \(image.created ?? "absent"), Docker \(inspect.Created)")
+            for layer in image.layers {
+                #expect(
+                    report.layers.first { $0.chainId == layer }?.images.contains(image.id) == true,
+                    "layer \(layer) does not list image \(image.id), whose chain includes it")
+            }
+        }
+        for layer in report.layers {
+            for id in layer.images {
+                #expect(report.images.first { $0.id == id }?.layers.contains(layer.chainId) == true, "layer \(layer.chainId) lists image \(id) wrongly")
+            }
+        }
+
+        var mountedBy: [String: Set<String>] = [:]
+        for container in report.containers {
+            let inspect = try DockerAPI.get("/containers/\(container.id)/json", environment, as: ContainerInspect.self)
+            let name = String(inspect.Name.drop { $0 == "/" })
+            #expect(container.name == name)
+            #expect(container.state == inspect.State.Status, "container \(name): state \(container.state), Docker \(inspect.State.Status)")
+            #expect(container.imageId == inspect.Image, "container \(name): imageId")
+            #expect(container.logDriver == inspect.HostConfig.LogConfig.Type, "container \(name): logDriver \(container.logDriver ?? "absent"), Docker \(inspect.HostConfig.LogConfig.Type)")
+            let volumes = Set(inspect.Mounts.filter { $0.Type == "volume" }.compactMap(\.Name))
+            #expect(Set(container.volumes) == volumes, "container \(name): volumes \(container.volumes), Docker \(volumes.sorted())")
+            #expect(container.volumes == container.volumes.sorted(), "container \(name): volumes not sorted")
+            for volume in volumes { mountedBy[volume, default: []].insert(container.id) }
+            #expect(
+                container.created.flatMap(Compare.epochSeconds) == Compare.epochSeconds(inspect.Created),
+                "container \(name): created \(container.created ?? "absent"), Docker \(inspect.Created)")
+            let stopped = !["running", "paused", "restarting"].contains(inspect.State.Status)
+                && !inspect.State.FinishedAt.hasPrefix("0001-01-01")
+            if stopped {
+                #expect(
+                    container.finishedAt.flatMap(Compare.epochSeconds) == Compare.epochSeconds(inspect.State.FinishedAt),
+                    "container \(name): finishedAt \(container.finishedAt ?? "absent"), Docker \(inspect.State.FinishedAt)")
+            } else {
+                #expect(container.finishedAt == nil, "container \(name) (\(inspect.State.Status)): finishedAt \(container.finishedAt ?? "")")
+            }
+        }
+        for volume in report.volumes {
+            #expect(Set(volume.containers) == mountedBy[volume.name, default: []], "volume \(volume.name): containers \(volume.containers)")
+        }
+    }
+
+    @Test(
         "each layer's apparent bytes equal the size Docker recorded in layerdb",
         .enabled(if: EngineEnvironment.isPhase(.live), PhaseReason.live))
     func layerBytesEqualLayerdbSize() throws {
@@ -73,7 +130,7 @@ struct LiveEngineTests {
     func totalEqualsDu() throws {
         let environment = try EngineEnvironment.required()
         // The running containers' merged/ directories are mounted inside the root now.
-        let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+        let mounts = try Measure.mounts()
         #expect(mounts.contains(" \(environment.root)/overlay2/"), "no container is mounted; the live phase proves less than it should")
         #expect(mounts.contains("/mounts/shm "), "no container has its shm mount inside the root")
         let report = try Compare.totalAgainstDu(environment)

@@ -62,6 +62,14 @@ enum Measure {
         return total
     }
 
+    /// `/proc/mounts` as text. Read by `cat`: Foundation's file reading trusts st_size, which is
+    /// 0 for procfs files, and stops after its first 4096-byte read.
+    static func mounts() throws -> String {
+        let result = try CommandRunner.run(["cat", "/proc/mounts"])
+        guard result.status == 0 else { throw EngineTestError(result.summary) }
+        return result.stdoutText
+    }
+
     /// A manifest of the whole tree under PATH: for every path its type, mode, owner, group, size,
     /// inode, link count, mtime and ctime (not atime), symlink targets, and a SHA-256 of every
     /// regular file. Two equal manifests mean nothing under PATH was written, created, removed,

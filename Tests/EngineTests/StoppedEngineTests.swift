@@ -12,7 +12,7 @@ struct StoppedEngineTests {
     func totalEqualsDu() throws {
         let environment = try EngineEnvironment.required()
         try markPhaseRan(environment)
-        let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+        let mounts = try Measure.mounts()
         #expect(!mounts.contains(" \(environment.dir)/"), "something is still mounted under the engine folder")
         let run = try Dockdu.run(environment, mode: .disk)
         #expect(run.result.status == 0, "\(run.result.summary)")
