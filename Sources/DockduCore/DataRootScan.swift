@@ -3,10 +3,13 @@
 public struct DataRootScan: Sendable {
     public var dataRoot: String
     public var workerCount: Int
+    /// Told how far the walk has got; nil for no progress.
+    public var progress: WalkProgress?
 
-    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount) {
+    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil) {
         self.dataRoot = dataRoot
         self.workerCount = workerCount
+        self.progress = progress
     }
 
     /// What one scan found, ready to be rendered in either size mode.
@@ -54,7 +57,7 @@ public struct DataRootScan: Sendable {
         let rules = OwnershipRules(model: model)
         let tally: WalkTally
         do {
-            tally = try TreeWalker(classifier: rules, workerCount: workerCount).walk(root: root)
+            tally = try TreeWalker(classifier: rules, workerCount: workerCount, progress: progress).walk(root: root)
         } catch {
             throw ScanError(path: dataRoot, errno: error)
         }

@@ -39,11 +39,13 @@ struct PlanCommand {
         }
         let dataRoot = CommandLineTool.dataRoot(arguments)
         let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
-        let scan = DataRootScan(dataRoot: dataRoot)
+        let progressLine = ProgressLine.startIfWanted(quiet: false)
         let result: DataRootScan.Result
         do {
-            result = try scan.run()
+            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress).run()
+            progressLine?.finish()
         } catch {
+            progressLine?.finish()
             CommandLineTool.printError(error.message)
             return ExitStatus(error)
         }

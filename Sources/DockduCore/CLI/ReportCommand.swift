@@ -6,9 +6,12 @@ struct ReportCommand {
         let dataRoot = CommandLineTool.dataRoot(arguments)
         let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
         let result: DataRootScan.Result
+        let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
         do {
-            result = try DataRootScan(dataRoot: dataRoot).run()
+            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress).run()
+            progressLine?.finish()
         } catch {
+            progressLine?.finish()
             CommandLineTool.printError(error.message)
             return ExitStatus(error)
         }

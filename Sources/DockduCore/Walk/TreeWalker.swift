@@ -17,11 +17,14 @@ public struct TreeWalker: Sendable {
     /// Most descriptors one worker keeps open down a deep path; above it, ancestors are closed
     /// and reopened through `..` (checked by device and inode) when the walk climbs back.
     public var descriptorBudget: Int
+    /// Told how far the walk has got, in batches; nil for no progress.
+    public var progress: WalkProgress?
 
-    public init(classifier: any WalkClassifier, workerCount: Int = ProcessEnvironment.processorCount, descriptorBudget: Int = 64) {
+    public init(classifier: any WalkClassifier, workerCount: Int = ProcessEnvironment.processorCount, descriptorBudget: Int = 64, progress: WalkProgress? = nil) {
         self.classifier = classifier
         self.workerCount = max(1, workerCount)
         self.descriptorBudget = max(2, descriptorBudget)
+        self.progress = progress
     }
 
     /// Walks the directory open at `root` (which is not closed). The root inode itself is counted.
@@ -36,10 +39,14 @@ public struct TreeWalker: Sendable {
         let results = WorkerResults(count: workerCount)
         let classifier = self.classifier
         let budget = descriptorBudget
+        let progress = self.progress
         DispatchQueue.concurrentPerform(iterations: workerCount) { index in
             var worker = WalkWorker(classifier: classifier, rootDevice: rootStatus.device, descriptorBudget: budget)
+            worker.progress = progress
             while let task = queue.next() {
+                progress?.started(task.path)
                 worker.walk(task, queue: queue)
+                worker.reportProgress()
                 queue.finished()
             }
             results.store(worker.finish(), at: index)
@@ -109,6 +116,10 @@ private struct WalkWorker {
     var frames: [Frame] = []
     var scratch = [UInt8](repeating: 0, count: 64 << 10)
     var taskPath: [UInt8] = []
+    var progress: WalkProgress?
+    var reportedInodes = 0
+    var reportedBytes: Int64 = 0
+    var allocatedSeen: Int64 = 0
 
     init(classifier: any WalkClassifier, rootDevice: UInt64, descriptorBudget: Int) {
         self.classifier = classifier
@@ -118,6 +129,15 @@ private struct WalkWorker {
     }
 
     func finish() -> (WalkTally, [HardLink]) { (tally, hardLinks) }
+
+    /// Hands the counts since the last report to ``progress``.
+    mutating func reportProgress() {
+        guard let progress else { return }
+        let inodes = tally.inodes + hardLinks.count
+        progress.add(inodes: inodes - reportedInodes, allocatedBytes: allocatedSeen - reportedBytes)
+        reportedInodes = inodes
+        reportedBytes = allocatedSeen
+    }
 
     mutating func walk(_ task: WalkTask, queue: WalkQueue) {
         taskPath = task.path
@@ -195,6 +215,10 @@ private struct WalkWorker {
         if status.device != rootDevice {
             tally.mountPointsSkipped += 1
             return nil
+        }
+        if progress != nil {
+            allocatedSeen &+= status.allocatedBytes
+            if tally.inodes + hardLinks.count - reportedInodes >= 8192 { reportProgress() }
         }
         if !status.isDirectory && status.linkCount > 1 {
             hardLinks.append(HardLink(device: status.device, inode: status.inode, slot: node.slot, status: status))
