@@ -51,8 +51,12 @@ echo 'root:x:0:' >"$rootfs/etc/group"
 chmod 1777 "$rootfs/tmp"
 tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - base:latest >/dev/null
 
-build() { # build TAG CONTEXT
-    docker build --quiet --network none -t "$1" "$2" >/dev/null || fail "docker build -t $1 failed"
+build() { # build TAG CONTEXT; its output only when it fails (newer clients also print a notice
+    # that the classic builder is deprecated)
+    if ! docker build --quiet --network none -t "$1" "$2" >"$ctx/build.log" 2>&1; then
+        cat "$ctx/build.log" >&2
+        fail "docker build -t $1 failed"
+    fi
 }
 
 # --- app:1 FROM base: a few MB, hard links, a sparse file, a deep directory ---------------------
