@@ -273,7 +273,7 @@ private struct PlanState {
         guard planner.policy.orphans else { return }
         let rootBytes = Array(planner.canonicalRoot.utf8)
         for (index, orphan) in planner.scan.rules.orphans.enumerated() {
-            let display = TerminalEscaping.escape(orphan.path)
+            let display = String(decoding: orphan.path, as: UTF8.self)
             let absolutePath = rootBytes + [0x2F] + orphan.path
             if planner.mountPoints.contains(where: { $0 == absolutePath || $0.starts(with: absolutePath + [0x2F]) }) {
                 skipped.append(SkippedItem(target: display, reason: "a filesystem is mounted on or under it"))
