@@ -185,6 +185,52 @@ enum Compare {
     }
 }
 
+extension Compare {
+    static let containerStates: Set<String> = ["running", "paused", "restarting", "exited", "created", "dead"]
+    static let orphanKinds: Set<String> = [
+        "overlayDirectory", "containerLayer", "mountMetadata", "containerDirectory", "layerMetadata",
+    ]
+    static let warningCodes: Set<String> = [
+        "unreadable", "corrupt", "vanished", "brokenLink", "missingDirectory", "chainMismatch", "appeared",
+    ]
+
+    /// Where the document breaks the interface's promises (enumerations, identifier shapes,
+    /// `uniqueBytes`, sorted lists), one line each.
+    static func schemaProblems(_ report: ReportDocument) -> [String] {
+        var problems: [String] = []
+        if report.schemaVersion != 1 { problems.append("schemaVersion \(report.schemaVersion)") }
+        if !["disk", "apparent"].contains(report.sizeMode) { problems.append("sizeMode \(report.sizeMode)") }
+        if report.categories.sum != report.totalBytes {
+            problems.append("categories sum \(report.categories.sum) != totalBytes \(report.totalBytes)")
+        }
+        for image in report.images {
+            if image.id.wholeMatch(of: #/sha256:[0-9a-f]{64}/#) == nil { problems.append("image id \(image.id)") }
+            if image.uniqueBytes != image.bytes - image.sharedBytes { problems.append("image \(image.id): uniqueBytes") }
+            if image.tags != image.tags.sorted() { problems.append("image \(image.id): tags not sorted") }
+        }
+        for container in report.containers {
+            if container.id.wholeMatch(of: #/[0-9a-f]{64}/#) == nil { problems.append("container id \(container.id)") }
+            if !containerStates.contains(container.state) {
+                problems.append("container \(container.id) (\(container.name)): state \"\(container.state)\" is not one of \(containerStates.sorted())")
+            }
+            if container.name.isEmpty || container.name.hasPrefix("/") { problems.append("container \(container.id): name \"\(container.name)\"") }
+            if container.imageId.wholeMatch(of: #/sha256:[0-9a-f]{64}/#) == nil {
+                problems.append("container \(container.id): imageId \"\(container.imageId)\"")
+            }
+        }
+        for volume in report.volumes where volume.containers != volume.containers.sorted() {
+            problems.append("volume \(volume.name): containers not sorted")
+        }
+        for orphan in report.orphans where !orphanKinds.contains(orphan.kind) {
+            problems.append("orphan \(orphan.path): kind \(orphan.kind)")
+        }
+        for warning in report.warnings where !warningCodes.contains(warning.code) {
+            problems.append("warning \(warning.path): code \(warning.code)")
+        }
+        return problems
+    }
+}
+
 /// Marks that a phase ran at least one of its tests, for `Tests/Engine/run` to check (a phase
 /// whose tests were all disabled by mistake must not pass silently).
 func markPhaseRan(_ environment: EngineEnvironment) throws {

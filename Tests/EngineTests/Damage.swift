@@ -100,6 +100,37 @@ enum Damage {
         }
     }
 
+    /// A layerdb entry caught half-way through `docker rmi` (moby renames it to
+    /// `<chain>-<random>-removing` before deleting it) and a `containers/<id>` directory left
+    /// without its `config.v2.json` (a half-removed container). Returns both paths, relative to
+    /// the root.
+    static let removingSuffix = "-0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0-removing"
+    static let headlessContainer = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+
+    static func halfRemovedMetadata(_ environment: EngineEnvironment) throws -> (layer: String, container: String) {
+        let layerdb = "\(environment.root)/image/overlay2/layerdb/sha256"
+        let existing = try FileManager.default.contentsOfDirectory(atPath: layerdb)
+        if let done = existing.first(where: { $0.hasSuffix(removingSuffix) }) {
+            return ("image/overlay2/layerdb/sha256/\(done)", "containers/\(headlessContainer)")
+        }
+        guard let chain = existing.filter({ $0.count == 64 }).sorted().first else {
+            throw EngineTestError("no layer in \(layerdb)")
+        }
+        let removing = chain + removingSuffix
+        try once("half-removed", environment) {
+            try CommandRunner.bashChecked(
+                """
+                set -e
+                cp -a "$1/image/overlay2/layerdb/sha256/$2" "$1/image/overlay2/layerdb/sha256/$3"
+                d="$1/containers/$4"
+                mkdir -p "$d/checkpoints"
+                head -c 70000 /dev/urandom | base64 > "$d/$4-json.log"
+                echo '{"LogConfig":{"Type":"json-file"}}' > "$d/hostconfig.json"
+                """, [environment.root, chain, removing, headlessContainer])
+        }
+        return ("image/overlay2/layerdb/sha256/\(removing)", "containers/\(headlessContainer)")
+    }
+
     /// Replaces `buildkit/snapshots.db` with the bbolt fixture and creates the overlay2
     /// directory of one snapshot it records. Returns that snapshot's name.
     static func buildKitSnapshot(_ environment: EngineEnvironment) throws -> String {

@@ -62,6 +62,33 @@ struct DamagedTreeTests {
         #expect(report.images.allSatisfy { !$0.containers.contains(id) }, "an image still names the removed container")
     }
 
+    @Test(
+        "a half-removed layerdb entry and a containers/<id> without config are orphans of their kinds",
+        .enabled(if: EngineEnvironment.isPhase(.damaged), PhaseReason.damaged))
+    func halfRemovedMetadata() throws {
+        let environment = try EngineEnvironment.required()
+        let paths = try Damage.halfRemovedMetadata(environment)
+        let report = try Dockdu.report(environment, mode: .disk, allowWarnings: true)
+        func expectOrphan(_ path: String, _ kind: String) throws {
+            let orphan = report.orphans.first { $0.path == path }
+            #expect(orphan != nil, "\(path) is not an orphan; orphans: \(report.orphans.map { "\($0.kind) \($0.path)" })")
+            guard let orphan else { return }
+            #expect(orphan.kind == kind, "\(path): kind \(orphan.kind), expected \(kind)")
+            let measured = try Measure.du("\(environment.root)/\(path)")
+            #expect(orphan.bytes == measured, "\(path): bytes \(orphan.bytes), du \(measured)")
+        }
+        try expectOrphan(paths.layer, "layerMetadata")
+        // Known mismatch (reported): dockdu lists such a directory as a container with no name,
+        // no image and state "unknown", and not as a containerDirectory orphan.
+        try withKnownIssue("containers/<id> without config.v2.json is listed as a container, state \"unknown\"", isIntermittent: true) {
+            try expectOrphan(paths.container, "containerDirectory")
+            #expect(report.container(Damage.headlessContainer) == nil, "a container without config.v2.json is listed: \(String(describing: report.container(Damage.headlessContainer)))")
+        }
+        // The layer whose entry was copied is still whole: its overlay2 directory is no orphan.
+        let layerDirectories = Set(report.layers.map { "overlay2/\($0.cacheId)" })
+        #expect(!report.orphans.contains { layerDirectories.contains($0.path) }, "a layer's directory is listed as an orphan")
+    }
+
     // MARK: corrupt metadata
 
     @Test(
@@ -194,9 +221,20 @@ struct DamagedTreeTests {
         try Damage.corruptCreatedContainerConfig(environment)
         try Damage.hostileNames(environment)
         try Damage.deepChain(environment)
+        _ = try Damage.halfRemovedMetadata(environment)
         _ = try Damage.buildKitSnapshot(environment)
         let report = try Compare.totalAgainstDu(environment, allowWarnings: true)
         #expect(!report.warnings.contains { $0.code == "unreadable" }, "unreadable: \(report.warnings.map(\.path))")
+        // Known mismatch (reported): a container whose config.v2.json is missing or corrupt is
+        // listed with state "unknown", no name and no image, outside the interface's enumeration.
+        let facts = try PopulateFacts.load(environment)
+        let withoutConfig = [Damage.headlessContainer, facts.containers.created]
+        let problems = Compare.schemaProblems(report)
+        let known = problems.filter { problem in withoutConfig.contains { problem.contains($0) } }
+        #expect(problems.filter { problem in !withoutConfig.contains { problem.contains($0) } }.isEmpty, "\(problems)")
+        withKnownIssue("a container without a readable config.v2.json is listed with state \"unknown\"", isIntermittent: true) {
+            #expect(known.isEmpty, "\(known)")
+        }
         for orphan in report.orphans {
             let measured = try measureOrphan(orphan.pathBytes, environment)
             #expect(orphan.bytes == measured, "orphan \(orphan.path): bytes \(orphan.bytes), du \(measured)")

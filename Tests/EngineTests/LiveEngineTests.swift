@@ -145,6 +145,7 @@ struct LiveEngineTests {
         let environment = try EngineEnvironment.required()
         for mode in [Dockdu.SizeMode.disk, .apparent] {
             let report = try Dockdu.report(environment, mode: mode)
+            #expect(Compare.schemaProblems(report).isEmpty, "\(Compare.schemaProblems(report))")
             #expect(report.schemaVersion == 1)
             #expect(report.dataRoot == environment.root)
             #expect(report.sizeMode == mode.rawValue)

@@ -19,6 +19,7 @@ struct StoppedEngineTests {
         let report = try Compare.totalAgainstDu(environment)
         #expect(report.warnings.isEmpty, "warnings: \(report.warnings.map { "\($0.code) \($0.path): \($0.message)" })")
         #expect(report.orphans.isEmpty, "orphans on a healthy tree: \(report.orphans.map(\.path))")
+        #expect(Compare.schemaProblems(report).isEmpty, "\(Compare.schemaProblems(report))")
         try Compare.diskAgainstDu(report, environment)
     }
 
