@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fills a private engine (started by engine.sh start DIR) with a small but realistic tree:
-# images that share layers, a dangling image, classic-builder intermediates, containers in every
-# state we can reach, rotated and compressed logs on two log drivers, named, anonymous and unused
+# images that share layers, two tags on one image, dangling images (one still used by a
+# container), classic-builder intermediates, containers in every state we can reach, rotated and compressed logs on two log drivers, named, anonymous and unused
 # volumes, hard links, sparse files and a deep directory.
 #
 #   populate.sh DIR
@@ -60,7 +60,7 @@ build() { # build TAG CONTEXT; its output only when it fails (newer clients also
 }
 
 # --- app:1 FROM base: a few MB, hard links, a sparse file, a deep directory ---------------------
-say "building app:1, app:2, tools:latest and a dangling image"
+say "building app:1, app:2 (also app:latest), tools:latest and two dangling images"
 mkdir -p "$ctx/app1"
 cat >"$ctx/app1/Dockerfile" <<'DOCKERFILE'
 FROM base:latest
@@ -95,14 +95,21 @@ CMD ["/usr/local/bin/tool.sh"]
 DOCKERFILE
 build tools:latest "$ctx/tools"
 
-# --- a dangling image: build a tag, then rebuild the same tag with other content -------------
+# A second tag on the same image.
+docker tag app:2 app:latest
+
+# --- dangling images: build a tag, then rebuild the same tag with other content, twice; a
+# container created from the first version keeps that one in use --------------------------------
 mkdir -p "$ctx/scratchpad"
-for version in 1 2; do
+for version in 1 2 3; do
     cat >"$ctx/scratchpad/Dockerfile" <<DOCKERFILE
 FROM base:latest
 RUN dd if=/dev/urandom of=/note bs=1024 count=$((version * 128)) 2>/dev/null && echo version $version >> /note
 DOCKERFILE
     build scratchpad:latest "$ctx/scratchpad"
+    if [[ $version == 1 ]]; then
+        pinned=$(docker create --network none --name pinned scratchpad:latest cat /note)
+    fi
 done
 
 # --- volumes -------------------------------------------------------------------------------------
@@ -203,21 +210,25 @@ ls "$logs_dir/$paused/local-logs/container.log".* >/dev/null 2>&1 || fail "pause
 anonymous_exited=$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/data"}}{{.Name}}{{end}}{{end}}' "$exited")
 anonymous_created=$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/scratch"}}{{.Name}}{{end}}{{end}}' "$created")
 [[ -n $anonymous_exited && -n $anonymous_created ]] || fail "anonymous volumes missing"
-dangling=$(docker images --filter dangling=true --quiet --no-trunc)
-[[ $(wc -w <<<"$dangling") -eq 1 ]] || fail "expected one dangling image, got: $dangling"
+dangling=$(docker images --filter dangling=true --quiet --no-trunc | sort -u)
+[[ $(wc -w <<<"$dangling") -eq 2 ]] || fail "expected two dangling images, got: $dangling"
+pinned_image=$(docker inspect -f '{{.Image}}' "$pinned")
+grep -qx "$pinned_image" <<<"$dangling" || fail "the pinned container's image $pinned_image is not dangling"
+unused_dangling=$(grep -vx "$pinned_image" <<<"$dangling")
 
 jq -n \
     --arg running "$running" --arg exited "$exited" --arg created "$created" --arg paused "$paused" \
     --arg pausedState "$paused_state" \
     --arg anonExited "$anonymous_exited" --arg anonCreated "$anonymous_created" \
-    --arg dangling "$dangling" \
+    --arg dangling "$unused_dangling" --arg pinned "$pinned" --arg pinnedImage "$pinned_image" \
     '{
         containers: {running: $running, exited: $exited, created: $created, paused: $paused},
         pausedState: $pausedState,
         volumes: {named: ["appdata", "unused"], used: "appdata", unused: "unused",
                   anonymous: [$anonExited, $anonCreated]},
         danglingImage: $dangling,
-        tags: ["app:1", "app:2", "base:latest", "scratchpad:latest", "tools:latest"]
+        pinned: {container: $pinned, image: $pinnedImage},
+        tags: ["app:1", "app:2", "app:latest", "base:latest", "scratchpad:latest", "tools:latest"]
     }' >"$dir/facts.json"
 
 # --- summary ------------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ enum Compare {
             #expect(mine.dangling == dockerReferences.isEmpty, "image \(image.Id): dangling \(mine.dangling)")
         }
         #expect(reportImages[facts.danglingImage]?.dangling == true, "the dangling image \(facts.danglingImage) is not listed as dangling")
+        #expect(reportImages[facts.pinned.image]?.dangling == true, "the pinned image \(facts.pinned.image) is not listed as dangling")
+        #expect(
+            reportImages[facts.pinned.image]?.containers == [facts.pinned.container],
+            "the pinned image lists containers \(reportImages[facts.pinned.image]?.containers ?? [])")
         #expect(Set(report.images.flatMap(\.tags)).isSuperset(of: facts.tags), "tags \(facts.tags) not all listed")
 
         // Layers: their sum is Docker's LayersSize; each image's layers are listed.

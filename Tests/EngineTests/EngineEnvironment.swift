@@ -82,7 +82,14 @@ struct PopulateFacts: Decodable, Sendable {
     /// `paused`, or `running` where `docker pause` does not work.
     let pausedState: String
     let volumes: Volumes
+    struct Pinned: Decodable, Sendable {
+        /// A created container whose image was untagged by a rebuild.
+        let container: String
+        let image: String
+    }
+    /// Untagged, no child, no container.
     let danglingImage: String
+    let pinned: Pinned
     let tags: [String]
 
     static func load(_ environment: EngineEnvironment) throws -> PopulateFacts {
