@@ -72,11 +72,12 @@ CMD ["sh", "-c", "echo app1"]
 DOCKERFILE
 build app:1 "$ctx/app1"
 
-# --- app:2 FROM app:1: one more layer ------------------------------------------------------------
+# --- app:2 FROM app:1: one more layer, with a whiteout and an opaque directory ------------------
 mkdir -p "$ctx/app2"
 cat >"$ctx/app2/Dockerfile" <<'DOCKERFILE'
 FROM app:1
-RUN dd if=/dev/urandom of=/opt/app/blob2 bs=1024 count=2048 2>/dev/null && rm /opt/app/blob.hardlink2
+RUN dd if=/dev/urandom of=/opt/app/blob2 bs=1024 count=2048 2>/dev/null && rm /opt/app/blob.hardlink2 \
+ && rm -rf /opt/deep && mkdir -p /opt/deep && echo fresh > /opt/deep/file
 LABEL stage=two
 DOCKERFILE
 build app:2 "$ctx/app2"
@@ -127,7 +128,8 @@ docker run --rm --network none -v unused:/v base:latest sh -c '
 # would make every engine stop wait for the stop timeout).
 idle='trap "exit 0" TERM; touch /tmp/ready; sleep 2147483647 & wait'
 
-# running: writes into its layer (a hard link, a sparse file), logs enough to rotate, then idles.
+# running: writes into its layer (a hard link, a sparse file, whiteouts, an opaque directory, a
+# FIFO, symlink loops, odd names), logs enough to rotate, then idles.
 # A shareable IPC namespace gives it a tmpfs at containers/<id>/mounts/shm (with data in it),
 # the other kind of mount inside the data root that a running engine has, besides merged/.
 running=$(docker run -d --network none --name running --ipc shareable \
@@ -138,6 +140,10 @@ running=$(docker run -d --network none --name running --ipc shareable \
         ln /work/data /work/sub/data.link
         truncate -s 256M /work/sparse && echo end >> /work/sparse
         rm /opt/app/blob.hardlink
+        rm -rf /opt/deep/level1 && mkdir /opt/deep/level1 && echo opaque > /opt/deep/level1/new
+        mkfifo /work/fifo && ln -s loop /work/loop && ln -s /nowhere /work/dangling
+        printf x > "/work/new
+line" && printf y > "/work/$(printf "\\033")[1mbold"
         i=0; while [ $i -lt 3000 ]; do echo "running line $i padding padding padding padding"; i=$((i+1)); done
         '"$idle")
 
