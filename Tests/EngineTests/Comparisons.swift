@@ -110,9 +110,27 @@ enum Compare {
             let mountID = try readText("\(root)/image/overlay2/layerdb/mounts/\(container.id)/mount-id")
             let measuredRw = try Measure.du("\(root)/overlay2/\(mountID)/diff")
             #expect(container.rwBytes == measuredRw, "container \(container.name): rwBytes \(container.rwBytes), du of overlay2/\(mountID)/diff \(measuredRw)")
+            // Everything that exists because of it: both layer directories with their l/ links,
+            // containers/<id> (logs included) and its layerdb/mounts entry.
+            var owned = [
+                "\(root)/overlay2/\(mountID)", "\(root)/overlay2/\(mountID)-init",
+                "\(root)/containers/\(container.id)", "\(root)/image/overlay2/layerdb/mounts/\(container.id)",
+            ]
+            for layer in [mountID, mountID + "-init"] {
+                if let link = try? readText("\(root)/overlay2/\(layer)/link"),
+                    FileManager.default.fileExists(atPath: "\(root)/overlay2/l/\(link)")
+                {
+                    owned.append("\(root)/overlay2/l/\(link)")
+                }
+            }
+            let measuredTotal = try Measure.duTotal(owned)
             #expect(
-                container.totalBytes >= container.rwBytes + container.logBytes,
-                "container \(container.name): totalBytes \(container.totalBytes) < rwBytes + logBytes")
+                container.totalBytes == measuredTotal,
+                "container \(container.name): totalBytes \(container.totalBytes), du of its layers, l/ links, containers/<id> and mounts entry \(measuredTotal)")
+        }
+        for image in report.images {
+            let layerBytes = image.layers.compactMap { id in report.layers.first { $0.chainId == id }?.bytes }.reduce(0, +)
+            #expect(image.bytes == layerBytes, "image \(image.id): bytes \(image.bytes) != sum of its layers \(layerBytes)")
         }
         #expect(report.categories.sum == report.totalBytes, "categories sum to \(report.categories.sum), totalBytes \(report.totalBytes)")
         let logBytes = report.containers.reduce(0) { $0 + $1.logBytes }
