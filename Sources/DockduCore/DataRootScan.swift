@@ -5,11 +5,17 @@ public struct DataRootScan: Sendable {
     public var workerCount: Int
     /// Told how far the walk has got; nil for no progress.
     public var progress: WalkProgress?
+    /// Directory of the layer cache (``LayerCache``); nil for none.
+    public var cacheDirectory: String?
+    /// The version written into, and required of, the cache.
+    public var version: String
 
-    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil) {
+    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil, cacheDirectory: String? = nil, version: String = CommandLineTool.version) {
         self.dataRoot = dataRoot
         self.workerCount = workerCount
         self.progress = progress
+        self.cacheDirectory = cacheDirectory
+        self.version = version
     }
 
     /// What one scan found, ready to be rendered in either size mode.
@@ -55,13 +61,49 @@ public struct DataRootScan: Sendable {
             model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
         }
         let rules = OwnershipRules(model: model)
+        let cacheLocation = cacheDirectory.flatMap { locateCache($0, model: &model) }
+        var lookup: LayerCacheLookup?
+        if let cacheLocation {
+            do {
+                lookup = try LayerCache.load(path: cacheLocation.path, dataRoot: cacheLocation.root, version: version)
+                    .map { LayerCacheLookup(cache: $0, cacheIDs: rules.layerCacheIDs) }
+            } catch {
+                model.warn(.cache, "", "ignoring the layer cache \(cacheLocation.path): \(error); it is rebuilt")
+            }
+        }
         let tally: WalkTally
         do {
-            tally = try TreeWalker(classifier: rules, workerCount: workerCount, progress: progress).walk(root: root)
+            tally = try TreeWalker(classifier: rules, workerCount: workerCount, progress: progress, cache: lookup).walk(root: root)
         } catch {
             throw ScanError(path: dataRoot, errno: error)
         }
-        return Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: ProcessEnvironment.monotonicSeconds - started)
+        var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0)
+        if let cacheLocation {
+            let cache = LayerCache.from(scan: result, dockduVersion: version, dataRoot: cacheLocation.root, files: files)
+            if cache != lookup?.cache {
+                do {
+                    try AtomicFile.makeDirectories(cacheLocation.directory)
+                    try AtomicFile.write(JSONRendering.render(cache), to: cacheLocation.path, mode: 0o600)
+                } catch {
+                    result.model.warn(.cache, "", "cannot write the layer cache \(cacheLocation.path): \(error)")
+                }
+            }
+        }
+        result.seconds = ProcessEnvironment.monotonicSeconds - started
+        return result
+    }
+
+    /// Where this data root's cache lives; nil (with a warning) when the directory is under the
+    /// data root, which dockdu never writes to.
+    private func locateCache(_ directory: String, model: inout DataRootModel) -> (directory: String, path: String, root: String)? {
+        let root = PathFunctions.canonical(dataRoot) ?? dataRoot
+        var resolved = PathFunctions.canonical(directory) ?? directory
+        if !resolved.hasPrefix("/") { resolved = (PathFunctions.canonical(".") ?? "") + "/" + resolved }
+        if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
+            model.warn(.cache, "", "not using the cache directory \(directory): it is under the data root, which dockdu never writes to")
+            return nil
+        }
+        return (directory, directory + "/" + LayerCache.fileName(forDataRoot: root), root)
     }
 }
 

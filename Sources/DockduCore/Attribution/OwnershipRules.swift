@@ -20,11 +20,14 @@ public struct OwnershipRules: WalkClassifier {
     /// Every slot's owner; a slot's number is its index.
     public private(set) var slots: [SlotOwner] = []
     public private(set) var orphans: [OrphanCandidate] = []
+    /// Cache IDs of image layers, indexed by the key of their ``WalkNode/cacheable(slot:key:)``.
+    public private(set) var layerCacheIDs: [String] = []
 
     private enum Branch: Sendable {
         case root, overlay2, links, image, imageOverlay2, layerdb, layerdbChains, layerdbMounts, containers, volumes
         case imagedb, imagedbKind, imagedbIDs
-        case layerDirectory(diff: Int32, rest: Int32)
+        /// `cacheKey` for an image layer, whose `diff` never changes once committed.
+        case layerDirectory(diff: Int32, rest: Int32, cacheKey: Int32?)
         case containerDirectory(id: [UInt8], rest: Int32, logs: Int32)
         case volumeDirectory(data: Int32, rest: Int32)
     }
@@ -70,7 +73,9 @@ public struct OwnershipRules: WalkClassifier {
             }
             let diff = slot(.layerDiff(chainID: layer.chainID))
             let rest = slot(.layerRest(chainID: layer.chainID))
-            overlayNodes[cacheID] = directoryBranch(.layerDirectory(diff: diff, rest: rest), slot: rest)
+            layerCacheIDs.append(layer.cacheID)
+            let key = Int32(layerCacheIDs.count - 1)
+            overlayNodes[cacheID] = directoryBranch(.layerDirectory(diff: diff, rest: rest, cacheKey: key), slot: rest)
             layerdbSlots[chainHex] = rest
             layerRestByCacheID[cacheID] = rest
         }
@@ -86,7 +91,7 @@ public struct OwnershipRules: WalkClassifier {
                 containerNodes[idBytes] = directoryBranch(.containerDirectory(id: idBytes, rest: rest, logs: logs), slot: rest)
                 if container.hasMountEntry { mountSlots[idBytes] = rest }
                 if let mountID = container.mountID {
-                    overlayNodes[Array(mountID.utf8)] = directoryBranch(.layerDirectory(diff: diff, rest: rest), slot: rest)
+                    overlayNodes[Array(mountID.utf8)] = directoryBranch(.layerDirectory(diff: diff, rest: rest, cacheKey: nil), slot: rest)
                     layerRestByCacheID[Array(mountID.utf8)] = rest
                 }
                 if let initID = container.initID {
@@ -179,8 +184,9 @@ public struct OwnershipRules: WalkClassifier {
             return containerNodes[Array(name)] ?? other
         case .volumes:
             return volumeNodes[Array(name)] ?? other
-        case .layerDirectory(let diff, let rest):
-            return .owned(slot: name.elementsEqual("diff".utf8) ? diff : rest)
+        case .layerDirectory(let diff, let rest, let cacheKey):
+            guard name.elementsEqual("diff".utf8) else { return .owned(slot: rest) }
+            return cacheKey.map { .cacheable(slot: diff, key: $0) } ?? .owned(slot: diff)
         case .containerDirectory(let id, let rest, let logs):
             return .owned(slot: ContainerLogFiles.isLog(name, containerID: id) ? logs : rest)
         case .volumeDirectory(let data, let rest):

@@ -34,6 +34,14 @@ public enum CommandLineTool {
         ProcessEnvironment.write(Array("dockdu: \(message)\n".utf8), to: 2)
     }
 
+    /// The layer cache directory: `--cache`, else /var/cache/dockdu for root; none with
+    /// `--no-cache`.
+    static func cacheDirectory(_ arguments: ParsedArguments) -> String? {
+        if arguments.flag("no-cache") { return nil }
+        if let directory = arguments.value("cache") { return directory }
+        return ProcessEnvironment.isRoot ? "/var/cache/dockdu" : nil
+    }
+
     /// The data root: `--root`, else `data-root` from `/etc/docker/daemon.json`, else
     /// `/var/lib/docker`.
     static func dataRoot(_ arguments: ParsedArguments) -> String {

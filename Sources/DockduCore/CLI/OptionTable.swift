@@ -90,6 +90,14 @@ public enum OptionTable {
             long: "quiet", short: "q", help: "Print only the summary.",
             scope: .commands([.report])),
         OptionSpec(
+            long: "cache", valueName: "DIR",
+            help: "Keep per-layer figures in DIR so later runs re-walk only what can change "
+                + "(default /var/cache/dockdu when run as root).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "no-cache", help: "Walk everything; read and write no cache.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
             long: "script", help: "Print the plan as a POSIX shell script to review and run.",
             scope: .commands([.plan])),
         OptionSpec(

@@ -42,7 +42,7 @@ struct PlanCommand {
         let progressLine = ProgressLine.startIfWanted(quiet: false)
         let result: DataRootScan.Result
         do {
-            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress).run()
+            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: CommandLineTool.cacheDirectory(arguments)).run()
             progressLine?.finish()
         } catch {
             progressLine?.finish()

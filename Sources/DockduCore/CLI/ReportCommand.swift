@@ -8,7 +8,7 @@ struct ReportCommand {
         let result: DataRootScan.Result
         let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
         do {
-            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress).run()
+            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: CommandLineTool.cacheDirectory(arguments)).run()
             progressLine?.finish()
         } catch {
             progressLine?.finish()

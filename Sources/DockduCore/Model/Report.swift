@@ -293,4 +293,6 @@ public enum WarningCode: String, Sendable, Codable, Equatable, Hashable {
     case chainMismatch
     /// A directory appeared during the scan and is counted as `other`.
     case appeared
+    /// The layer cache could not be used or written; the figures are a full walk's.
+    case cache
 }

@@ -11,9 +11,11 @@ public struct FileStatus: Sendable, Equatable {
     /// `st_blocks * 512`.
     public var allocatedBytes: Int64
     public var userID: UInt32
-    /// Seconds since the epoch.
+    /// Seconds since the epoch, and the nanoseconds past them.
     public var modificationTime: Int64
+    public var modificationNanoseconds: Int64
     public var changeTime: Int64
+    public var changeNanoseconds: Int64
 
     init(_ raw: stat) {
         device = UInt64(raw.st_dev)
@@ -24,7 +26,9 @@ public struct FileStatus: Sendable, Equatable {
         allocatedBytes = Int64(raw.st_blocks) * 512
         userID = UInt32(raw.st_uid)
         modificationTime = Int64(raw.st_mtim.tv_sec)
+        modificationNanoseconds = Int64(raw.st_mtim.tv_nsec)
         changeTime = Int64(raw.st_ctim.tv_sec)
+        changeNanoseconds = Int64(raw.st_ctim.tv_nsec)
     }
 
     public var isDirectory: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }

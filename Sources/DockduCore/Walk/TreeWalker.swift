@@ -19,12 +19,15 @@ public struct TreeWalker: Sendable {
     public var descriptorBudget: Int
     /// Told how far the walk has got, in batches; nil for no progress.
     public var progress: WalkProgress?
+    /// Supplies subtrees counted before, for ``WalkNode/cacheable(slot:key:)`` directories.
+    public var cache: (any WalkCache)?
 
-    public init(classifier: any WalkClassifier, workerCount: Int = ProcessEnvironment.processorCount, descriptorBudget: Int = 64, progress: WalkProgress? = nil) {
+    public init(classifier: any WalkClassifier, workerCount: Int = ProcessEnvironment.processorCount, descriptorBudget: Int = 64, progress: WalkProgress? = nil, cache: (any WalkCache)? = nil) {
         self.classifier = classifier
         self.workerCount = max(1, workerCount)
         self.descriptorBudget = max(2, descriptorBudget)
         self.progress = progress
+        self.cache = cache
     }
 
     /// Walks the directory open at `root` (which is not closed). The root inode itself is counted.
@@ -40,9 +43,11 @@ public struct TreeWalker: Sendable {
         let classifier = self.classifier
         let budget = descriptorBudget
         let progress = self.progress
+        let cache = self.cache
         DispatchQueue.concurrentPerform(iterations: workerCount) { index in
             var worker = WalkWorker(classifier: classifier, rootDevice: rootStatus.device, descriptorBudget: budget)
             worker.progress = progress
+            worker.cache = cache
             while let task = queue.next() {
                 progress?.started(task.path)
                 worker.walk(task, queue: queue)
@@ -58,24 +63,25 @@ public struct TreeWalker: Sendable {
             tally.merge(workerTally)
             hardLinks += links
         }
-        HardLink.countOnce(hardLinks, into: &tally)
+        tally.hardLinks = hardLinks.sorted { ($0.device, $0.inode, $0.slot) < ($1.device, $1.inode, $1.slot) }
+        HardLink.countOnce(tally.hardLinks, into: &tally)
         tally.problems.sort { $0.path.lexicographicallyPrecedes($1.path) }
         return tally
     }
 }
 
 /// An inode with more than one link, seen by one worker in one slot; counted after the walk.
-struct HardLink: Sendable {
+public struct HardLink: Sendable, Equatable {
     var device: UInt64
     var inode: UInt64
     var slot: Int32
     var status: FileStatus
 
-    /// Adds each inode once, to the lowest slot that reached it.
+    /// Adds each inode once, to the lowest slot that reached it; `links` sorted by device, inode
+    /// and slot.
     static func countOnce(_ links: [HardLink], into tally: inout WalkTally) {
-        let sorted = links.sorted { ($0.device, $0.inode, $0.slot) < ($1.device, $1.inode, $1.slot) }
         var previous: (UInt64, UInt64)?
-        for link in sorted {
+        for link in links {
             if let previous, previous == (link.device, link.inode) { continue }
             previous = (link.device, link.inode)
             tally.add(link.status, to: Int(link.slot))
@@ -117,6 +123,7 @@ private struct WalkWorker {
     var scratch = [UInt8](repeating: 0, count: 64 << 10)
     var taskPath: [UInt8] = []
     var progress: WalkProgress?
+    var cache: (any WalkCache)?
     var reportedInodes = 0
     var reportedBytes: Int64 = 0
     var allocatedSeen: Int64 = 0
@@ -207,6 +214,7 @@ private struct WalkWorker {
             let node: WalkNode
             switch parentNode {
             case .owned: node = parentNode
+            case .cacheable(let slot, _): node = .owned(slot: slot)
             case .branch(let branch, _): node = classifier.child(ofBranch: branch, named: name)
             }
             return (status, node)
@@ -219,6 +227,17 @@ private struct WalkWorker {
         if progress != nil {
             allocatedSeen &+= status.allocatedBytes
             if tally.inodes + hardLinks.count - reportedInodes >= 8192 { reportProgress() }
+        }
+        if case .cacheable(let slot, let key) = node, status.isDirectory, let subtree = cache?.subtree(forKey: key, directory: status) {
+            tally.add(subtree, to: Int(slot))
+            for link in subtree.hardLinks {
+                var linked = status
+                linked.allocatedBytes = link.allocatedBytes
+                linked.apparentBytes = link.apparentBytes
+                linked.mode = 0o100000
+                hardLinks.append(HardLink(device: link.device, inode: link.inode, slot: slot, status: linked))
+            }
+            return nil
         }
         if !status.isDirectory && status.linkCount > 1 {
             hardLinks.append(HardLink(device: status.device, inode: status.inode, slot: node.slot, status: status))

@@ -9,11 +9,14 @@ public enum WalkNode: Sendable, Equatable {
     case owned(slot: Int32)
     /// The entry is counted in `slot`; its children are classified by asking about `branch`.
     case branch(Int32, slot: Int32)
+    /// Like ``owned(slot:)``, for a directory whose totals a ``WalkCache`` may know by `key`.
+    case cacheable(slot: Int32, key: Int32)
 
     var slot: Int32 {
         switch self {
         case .owned(let slot): slot
         case .branch(_, let slot): slot
+        case .cacheable(let slot, _): slot
         }
     }
 }

@@ -11,10 +11,20 @@ public struct WalkTally: Sendable, Equatable {
     public var mountPointsSkipped: Int = 0
     /// What could not be read; the rest of the walk went on.
     public var problems: [WalkProblem] = []
+    /// Inodes and directories per slot, hard links once.
+    public var inodeCounts: [Int]
+    public var directoryCounts: [Int]
+    /// Every sighting of an inode with more than one link, sorted by device, inode and slot; the
+    /// per-slot figures count each inode once, in the first slot here.
+    public var hardLinks: [HardLink] = []
+    /// Subtrees taken from a ``WalkCache`` instead of walked.
+    public var cachedSubtrees = 0
 
     public init(slotCount: Int) {
         allocatedBytes = Array(repeating: 0, count: slotCount)
         apparentBytes = Array(repeating: 0, count: slotCount)
+        inodeCounts = Array(repeating: 0, count: slotCount)
+        directoryCounts = Array(repeating: 0, count: slotCount)
     }
 
     public func bytes(_ slot: Int, mode: SizeMode) -> Int64 {
@@ -25,7 +35,42 @@ public struct WalkTally: Sendable, Equatable {
         allocatedBytes[slot] &+= status.allocatedBytes
         if !status.isDirectory { apparentBytes[slot] &+= status.apparentBytes }
         inodes += 1
-        if status.isDirectory { directories += 1 }
+        inodeCounts[slot] += 1
+        if status.isDirectory {
+            directories += 1
+            directoryCounts[slot] += 1
+        }
+    }
+
+    mutating func add(_ subtree: CachedSubtree, to slot: Int) {
+        allocatedBytes[slot] &+= subtree.allocatedBytes
+        apparentBytes[slot] &+= subtree.apparentBytes
+        inodes += subtree.inodes
+        inodeCounts[slot] += subtree.inodes
+        directories += subtree.directories
+        directoryCounts[slot] += subtree.directories
+        cachedSubtrees += 1
+    }
+
+    /// What slot `slot` holds as a subtree to cache: its figures without the hard-linked inodes
+    /// credited to it, plus every hard-linked inode it reached.
+    public func cachedSubtree(slot: Int) -> CachedSubtree {
+        var subtree = CachedSubtree(
+            allocatedBytes: allocatedBytes[slot], apparentBytes: apparentBytes[slot], inodes: inodeCounts[slot],
+            directories: directoryCounts[slot], hardLinks: [])
+        var previous: (UInt64, UInt64)?
+        for link in hardLinks {
+            let first = previous.map { $0 != (link.device, link.inode) } ?? true
+            previous = (link.device, link.inode)
+            guard Int(link.slot) == slot else { continue }
+            if first {
+                subtree.allocatedBytes -= link.status.allocatedBytes
+                subtree.apparentBytes -= link.status.apparentBytes
+                subtree.inodes -= 1
+            }
+            subtree.hardLinks.append(CachedHardLink(device: link.device, inode: link.inode, allocatedBytes: link.status.allocatedBytes, apparentBytes: link.status.apparentBytes))
+        }
+        return subtree
     }
 
     mutating func merge(_ other: WalkTally) {
@@ -33,9 +78,14 @@ public struct WalkTally: Sendable, Equatable {
             allocatedBytes[slot] &+= other.allocatedBytes[slot]
             apparentBytes[slot] &+= other.apparentBytes[slot]
         }
+        for slot in inodeCounts.indices {
+            inodeCounts[slot] += other.inodeCounts[slot]
+            directoryCounts[slot] += other.directoryCounts[slot]
+        }
         inodes += other.inodes
         directories += other.directories
         mountPointsSkipped += other.mountPointsSkipped
+        cachedSubtrees += other.cachedSubtrees
         problems += other.problems
     }
 }

@@ -25,9 +25,9 @@ extension ArgumentParserTests {
         @Test func commandsAcceptWhatTheBriefSays() {
             let report = OptionTable.options(for: .report).map(\.long)
             let plan = OptionTable.options(for: .plan).map(\.long)
-            #expect(report == ["root", "json", "apparent-size", "bytes", "quiet", "help", "version"])
+            #expect(report == ["root", "json", "apparent-size", "bytes", "quiet", "cache", "no-cache", "help", "version"])
             #expect(plan == [
-                "root", "json", "apparent-size", "bytes", "script", "no-containers", "no-images", "all-images",
+                "root", "json", "apparent-size", "bytes", "cache", "no-cache", "script", "no-containers", "no-images", "all-images",
                 "no-build-cache", "volumes", "all-volumes", "no-orphans", "orphan-min-age", "log-threshold",
                 "older-than", "keep", "label", "label!", "help", "version",
             ])
@@ -37,28 +37,24 @@ extension ArgumentParserTests {
         @Test func usageLines() {
             #expect(
                 OptionTable.usage(for: .report)
-                    == "usage: dockdu report [--root DIR] [--json] [--apparent-size] [--bytes] [--quiet]")
-            #expect(OptionTable.usage(for: .plan).hasPrefix("usage: dockdu plan [--root DIR] [--json] [--apparent-size] [--bytes] [--script]"))
+                    == "usage: dockdu report [--root DIR] [--json] [--apparent-size] [--bytes] [--quiet] [--cache DIR] [--no-cache]")
+            #expect(OptionTable.usage(for: .plan).hasPrefix("usage: dockdu plan [--root DIR] [--json] [--apparent-size] [--bytes] [--cache DIR] [--no-cache] [--script]"))
             #expect(OptionTable.usage(for: .plan).hasSuffix("[--keep PATTERN]... [--label KEY[=VALUE]]... [--label! KEY[=VALUE]]..."))
             #expect(OptionTable.usage(for: nil) == "usage: dockdu <command> [options]\n       dockdu --help | --version")
         }
 
         @Test func commandHelp() {
-            #expect(OptionTable.helpText(for: .report) == """
-                usage: dockdu report [--root DIR] [--json] [--apparent-size] [--bytes] [--quiet]
-
-                \(Command.report.summary)
-
-                options:
-                  --root DIR       \(OptionTable.option(long: "root")?.help ?? "")
-                  --json           Print the versioned JSON document instead of tables.
-                  --apparent-size  Count st_size, as docker system df does, instead of allocated blocks (du -sx).
-                  --bytes          Print sizes as exact byte counts.
-                  -q, --quiet      Print only the summary.
-                  -h, --help       Show this help and exit.
-                  --version        Show the version and exit.
-
-                """)
+            let help = OptionTable.helpText(for: .report)
+            #expect(help.hasPrefix(OptionTable.usage(for: .report) + "\n\n" + Command.report.summary + "\n"))
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // One aligned line per option: its label, padding to a common column, its help.
+            let optionLines = OptionTable.options(for: .report).map { option in
+                lines.first { $0.hasPrefix("  " + option.helpLabel + " ") && $0.hasSuffix(option.help) }
+            }
+            #expect(optionLines.allSatisfy { $0 != nil }, "\(help)")
+            let columns = Set(optionLines.compactMap { line in line.map { $0.count - (OptionTable.options(for: .report).first { line?.hasSuffix($0.help) == true }?.help.count ?? 0) } })
+            #expect(columns.count == 1, "help texts do not start in one column")
+            #expect(help.hasSuffix("\n"))
         }
 
         @Test func generalHelpListsCommandsAndGlobalOptions() {
