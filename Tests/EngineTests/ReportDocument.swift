@@ -110,7 +110,9 @@ enum Dockdu {
         _ environment: EngineEnvironment, root: String? = nil, json: Bool = true,
         mode: SizeMode = .disk, currentDirectory: String? = nil
     ) throws -> Run {
-        let arguments = arguments(root: root ?? environment.root, json: json, mode: mode)
+        // The layer cache lives beside the engine, never in the machine's /var/cache; every phase
+        // after the first runs with it warm, so the exact comparisons cover cached runs too.
+        let arguments = arguments(root: root ?? environment.root, json: json, mode: mode) + ["--cache", environment.dir + "/cache"]
         let result = try CommandRunner.run(
             [environment.binary] + arguments, currentDirectory: currentDirectory)
         guard json else { return Run(result: result, report: nil, decodingError: nil) }
