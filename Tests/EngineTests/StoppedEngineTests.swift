@@ -70,6 +70,34 @@ struct StoppedEngineTests {
     }
 
     @Test(
+        "the root given with a trailing slash, through a symlink or relative gives the same figures",
+        .enabled(if: EngineEnvironment.isPhase(.stopped), PhaseReason.stopped))
+    func rootSpellings() throws {
+        let environment = try EngineEnvironment.required()
+        let reference = try Dockdu.report(environment, mode: .disk)
+        let link = "\(environment.scratch)/root-link"
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: environment.root)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        for (root, cwd) in [
+            (environment.root + "/", "/"), (link, "/"), (link + "/", "/"), ("root", environment.dir), ("./root/", environment.dir),
+        ] {
+            let run = try Dockdu.run(environment, root: root, mode: .disk, currentDirectory: cwd)
+            #expect(run.result.status == 0, "--root \(root): \(run.result.summary)")
+            guard let report = run.report else {
+                Issue.record("--root \(root): JSON did not parse: \(run.decodingError ?? "")")
+                continue
+            }
+            #expect(report.dataRoot == root, "--root \(root): dataRoot \(report.dataRoot)")
+            #expect(report.totalBytes == reference.totalBytes, "--root \(root): totalBytes \(report.totalBytes), \(reference.totalBytes) with the plain path")
+            #expect(report.categories.sum == reference.categories.sum)
+            #expect(report.images.map(\.id) == reference.images.map(\.id), "--root \(root): images differ")
+            #expect(report.containers.map(\.totalBytes) == reference.containers.map(\.totalBytes), "--root \(root): containers differ")
+            #expect(report.orphans.map(\.path) == reference.orphans.map(\.path), "--root \(root): orphans \(report.orphans.map(\.path))")
+        }
+    }
+
+    @Test(
         "dockdu is read-only: the tree's manifest is identical before and after every kind of report",
         .enabled(if: EngineEnvironment.isPhase(.stopped), PhaseReason.stopped))
     func readOnly() throws {
