@@ -1,0 +1,354 @@
+/// A report as Prometheus metrics, for node_exporter's textfile collector: text exposition
+/// format 0.0.4, every metric a gauge with `# HELP` and `# TYPE`, names under `dockdu_`, sizes in
+/// `_bytes`.
+///
+/// Cardinality is bounded whatever the host holds: images, containers and volumes are listed
+/// for the ``topN`` biggest only, and the rest is folded into one series whose name label is
+/// ``otherLabel`` (no Docker name can start with `_`). That series is always present, so a
+/// dashboard's series neither appear nor vanish as items come and go. Every series carries
+/// `data_root`, so files for two data roots can sit side by side; byte series also carry
+/// `size_mode`. Every series of one metric has the same label names, listed in sorted order,
+/// and the output is the same for the same report.
+///
+/// Names and the data root go through ``TerminalEscaping`` before the format's own escapes
+/// (`\\`, `\"`, `\n`): the text may be printed to a terminal, and a hostile name must not
+/// drive it. Names Docker accepts have nothing to escape, so they read as `docker` shows them.
+public struct PrometheusMetrics: Sendable {
+    /// Items of each kind listed by name before the rest is folded into ``otherLabel``.
+    public static let defaultTopN = 20
+    /// The name label of the series that sums everything past the top N.
+    public static let otherLabel = "_other"
+
+    public var report: Report
+    /// How long the scan took, for `dockdu_scan_duration_seconds`.
+    public var scanSeconds: Double
+    /// Images, containers and volumes listed by name; a negative value counts as 0.
+    public var topN: Int
+
+    public init(report: Report, scanSeconds: Double, topN: Int = PrometheusMetrics.defaultTopN) {
+        self.report = report
+        self.scanSeconds = scanSeconds
+        self.topN = topN
+    }
+
+    /// The whole textfile, ending with a newline.
+    public func render() -> String {
+        families.map { $0.render() }.joined()
+    }
+
+    // MARK: Metrics
+
+    private var families: [MetricFamily] {
+        var families = [info, totals, categoryBytes, reclaimableBytes]
+        families += itemCounts
+        families += [images, containers, volumes, orphanBytes, orphanCount, warnings, scanDuration]
+        if let lastRun { families.append(lastRun) }
+        return families
+    }
+
+    private var info: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_info", help: "Which dockdu wrote these metrics, and for which data root; always 1.")
+        family.add(
+            [
+                "data_root": Self.name(report.dataRoot), "schema_version": String(report.schemaVersion),
+                "size_mode": report.sizeMode.rawValue, "version": CommandLineTool.version,
+            ], 1)
+        return family
+    }
+
+    private var totals: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_total_bytes",
+            help: "Every inode under the data root, counted once: du -sx in disk mode.")
+        family.add(byteLabels, report.totalBytes)
+        return family
+    }
+
+    private var categoryBytes: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_bytes", help: "Bytes per category; the categories sum to dockdu_total_bytes.")
+        for category in Category.allCases {
+            family.add(byteLabels.merging(["category": category.rawValue]), report.categories[category])
+        }
+        return family
+    }
+
+    private var reclaimableBytes: MetricFamily {
+        let reclaimable = report.reclaimable
+        var family = MetricFamily(
+            "dockdu_reclaimable_bytes",
+            help: "Bytes per category that the usual prune commands could free (unused images, "
+                + "stopped containers and their logs, unused volumes, build cache, orphans).")
+        for category in Category.allCases {
+            family.add(byteLabels.merging(["category": category.rawValue]), reclaimable[category].bytes)
+        }
+        return family
+    }
+
+    /// Only the categories whose items the report lists (not build cache or other).
+    private var itemCounts: [MetricFamily] {
+        let reclaimable = report.reclaimable
+        var items = MetricFamily(
+            "dockdu_items",
+            help: "Items per category: images, containers, containers with logs, volumes, orphans.")
+        var unused = MetricFamily(
+            "dockdu_reclaimable_items",
+            help: "Items per category that dockdu_reclaimable_bytes counts.")
+        for category in Category.allCases {
+            let entry = reclaimable[category]
+            let labels = rootLabel.merging(["category": category.rawValue])
+            if let count = entry.itemCount { items.add(labels, Int64(count)) }
+            if let count = entry.reclaimableItemCount { unused.add(labels, Int64(count)) }
+        }
+        return [items, unused]
+    }
+
+    private var images: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_image_bytes",
+            help: "The \(limit) images with the most unique bytes: kind unique is what removing the "
+                + "image alone frees, kind shared what it shares with other images. "
+                + "image \(Self.otherLabel) sums the rest.")
+        let sorted = report.images.sorted { ($0.uniqueBytes, $1.id) > ($1.uniqueBytes, $0.id) }
+        func add(image: String, id: String, unique: Int64, shared: Int64) {
+            let labels = byteLabels.merging(["image": image, "image_id": id])
+            family.add(labels.merging(["kind": "unique"]), unique)
+            family.add(labels.merging(["kind": "shared"]), shared)
+        }
+        for image in sorted.prefix(limit) {
+            add(image: Self.name(image.reference), id: Self.name(Self.shortImageID(image.id)),
+                unique: image.uniqueBytes, shared: image.sharedBytes)
+        }
+        let rest = sorted.dropFirst(limit)
+        add(image: Self.otherLabel, id: Self.otherLabel,
+            unique: rest.reduce(0) { $0 + $1.uniqueBytes }, shared: rest.reduce(0) { $0 + $1.sharedBytes })
+        return family
+    }
+
+    private var containers: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_container_bytes",
+            help: "The \(limit) biggest containers: part rw is the writable layer (docker's SizeRw), "
+                + "logs its log files, total everything that exists because of it. "
+                + "container \(Self.otherLabel) sums the rest.")
+        let sorted = report.containers.sorted {
+            ($0.totalBytes, $1.name, $1.id) > ($1.totalBytes, $0.name, $0.id)
+        }
+        func add(name: String, id: String, rw: Int64, logs: Int64, total: Int64) {
+            let labels = byteLabels.merging(["container": name, "container_id": id])
+            family.add(labels.merging(["part": "rw"]), rw)
+            family.add(labels.merging(["part": "logs"]), logs)
+            family.add(labels.merging(["part": "total"]), total)
+        }
+        for container in sorted.prefix(limit) {
+            add(name: Self.name(container.name), id: Self.name(String(container.id.prefix(12))), rw: container.rwBytes,
+                logs: container.logBytes, total: container.totalBytes)
+        }
+        let rest = sorted.dropFirst(limit)
+        add(name: Self.otherLabel, id: Self.otherLabel, rw: rest.reduce(0) { $0 + $1.rwBytes },
+            logs: rest.reduce(0) { $0 + $1.logBytes }, total: rest.reduce(0) { $0 + $1.totalBytes })
+        return family
+    }
+
+    private var volumes: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_volume_bytes",
+            help: "The \(limit) biggest volumes; volume \(Self.otherLabel) sums the rest.")
+        let sorted = report.volumes.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) }
+        for volume in sorted.prefix(limit) {
+            family.add(byteLabels.merging(["volume": Self.name(volume.name)]), volume.bytes)
+        }
+        let rest = sorted.dropFirst(limit)
+        family.add(byteLabels.merging(["volume": Self.otherLabel]), rest.reduce(0) { $0 + $1.bytes })
+        return family
+    }
+
+    private var orphanBytes: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_orphan_bytes",
+            help: "Bytes nobody owns: overlay2 directories, layers and metadata no image, container "
+                + "or build cache uses. No docker command frees them.")
+        family.add(byteLabels, report.categories.orphans)
+        return family
+    }
+
+    private var orphanCount: MetricFamily {
+        var family = MetricFamily("dockdu_orphans", help: "Orphans found (see dockdu report).")
+        family.add(rootLabel, Int64(report.orphans.count))
+        return family
+    }
+
+    private var warnings: MetricFamily {
+        var family = MetricFamily(
+            "dockdu_warnings",
+            help: "Parts of the data root that could not be read or parsed, by code; "
+                + "the figures leave them out.")
+        for code in WarningCode.everyCode {
+            let count = report.warnings.count(where: { $0.code == code })
+            family.add(rootLabel.merging(["code": code.rawValue]), Int64(count))
+        }
+        return family
+    }
+
+    private var scanDuration: MetricFamily {
+        var family = MetricFamily("dockdu_scan_duration_seconds", help: "How long the scan took.")
+        family.add(rootLabel, text: Self.number(scanSeconds))
+        return family
+    }
+
+    /// Absent when the report's time is not one dockdu wrote (a hand-edited document).
+    private var lastRun: MetricFamily? {
+        guard let seconds = Timestamp.parse(report.generatedAt) else { return nil }
+        var family = MetricFamily(
+            "dockdu_last_run_timestamp_seconds",
+            help: "When the scan ran, in seconds since the epoch; alert when it is old.")
+        family.add(rootLabel, seconds)
+        return family
+    }
+
+    // MARK: Pieces
+
+    private var limit: Int { max(0, topN) }
+
+    private var rootLabel: Labels { ["data_root": Self.name(report.dataRoot)] }
+
+    private var byteLabels: Labels {
+        ["data_root": Self.name(report.dataRoot), "size_mode": report.sizeMode.rawValue]
+    }
+
+    /// A name or path from the data root, safe to print.
+    private static func name(_ text: String) -> String {
+        TerminalEscaping.escape(text)
+    }
+
+    /// The exposition format's escapes for a label value: `\\`, `\"` and `\n`.
+    static func escapeLabelValue(_ value: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    /// `sha256:` and the first 12 hex digits: short, and still the prefix of the full ID.
+    private static func shortImageID(_ id: String) -> String {
+        let prefix = "sha256:"
+        let hex = id.hasPrefix(prefix) ? id.dropFirst(prefix.count) : Substring(id)
+        return prefix + hex.prefix(12)
+    }
+
+    /// A float as Go's `strconv.ParseFloat`, which Prometheus uses, reads it.
+    private static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        return String(describing: value)
+    }
+}
+
+private typealias Labels = [String: String]
+
+extension Dictionary where Key == String, Value == String {
+    fileprivate func merging(_ other: Labels) -> Labels {
+        merging(other) { _, new in new }
+    }
+}
+
+/// One metric: its help, its type (always gauge here) and its samples in the order added.
+private struct MetricFamily {
+    let name: String
+    let help: String
+    private var samples: [(labels: String, value: SampleValue)] = []
+    /// Where each label set's sample is, so a repeated label set adds to it instead of making a
+    /// second series: node_exporter rejects a whole file that repeats one.
+    private var indexByLabels: [String: Int] = [:]
+
+    enum SampleValue {
+        case integer(Int64)
+        case text(String)
+    }
+
+    init(_ name: String, help: String) {
+        self.name = name
+        self.help = help
+    }
+
+    mutating func add(_ labels: Labels, _ value: Int64) {
+        add(labels, .integer(value))
+    }
+
+    mutating func add(_ labels: Labels, text: String) {
+        add(labels, .text(text))
+    }
+
+    private mutating func add(_ labels: Labels, _ value: SampleValue) {
+        let rendered = Self.render(labels)
+        if let index = indexByLabels[rendered] {
+            if case .integer(let old) = samples[index].value, case .integer(let new) = value {
+                samples[index].value = .integer(old &+ new)
+            }
+            return
+        }
+        indexByLabels[rendered] = samples.count
+        samples.append((rendered, value))
+    }
+
+    func render() -> String {
+        var text = "# HELP \(name) \(Self.escapeHelp(help))\n# TYPE \(name) gauge\n"
+        for sample in samples {
+            let value =
+                switch sample.value {
+                case .integer(let integer): String(integer)
+                case .text(let number): number
+                }
+            text += "\(name)\(sample.labels) \(value)\n"
+        }
+        return text
+    }
+
+    /// `{a="1",b="2"}` with names sorted; empty for no labels.
+    private static func render(_ labels: Labels) -> String {
+        guard !labels.isEmpty else { return "" }
+        let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(PrometheusMetrics.escapeLabelValue($0.value))\"" }
+        return "{" + pairs.joined(separator: ",") + "}"
+    }
+
+    /// HELP text escapes only `\\` and `\n`.
+    private static func escapeHelp(_ help: String) -> String {
+        var escaped = ""
+        for scalar in help.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}
+
+extension WarningCode {
+    /// Every code, in the model's order. `WarningCode` is not `CaseIterable`, so this follows
+    /// ``nextCode`` from the first: its switch stops compiling when a code is added, until the
+    /// new code is linked into the chain (and so into the metrics and the schema test).
+    static let everyCode: [WarningCode] = Array(sequence(first: .unreadable, next: \.nextCode))
+
+    private var nextCode: WarningCode? {
+        switch self {
+        case .unreadable: .corrupt
+        case .corrupt: .vanished
+        case .vanished: .brokenLink
+        case .brokenLink: .missingDirectory
+        case .missingDirectory: .chainMismatch
+        case .chainMismatch: .appeared
+        case .appeared: .cache
+        case .cache: nil
+        }
+    }
+}
