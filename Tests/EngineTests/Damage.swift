@@ -18,6 +18,8 @@ enum Damage {
         Array("with space".utf8),
         Array("$(touch pwned)".utf8),
         Array("`touch pwned-too`".utf8),
+        // With the next component, overlay2/$(touch /tmp/pwned)/diff exists as a path.
+        Array("$(touch ".utf8),
         Array("esc\u{1B}[31mred\u{1B}[0m".utf8),
         [0x69, 0x6E, 0xFF, 0xFE, 0x76, 0x61, 0x6C, 0x69, 0x64, 0xC3],  // "in\xff\xfevalid\xc3"
     ]
@@ -74,6 +76,12 @@ enum Damage {
                     head -c 12345 /dev/urandom > \(directory)/diff/file
                     """)
             }
+            try CommandRunner.bashChecked(
+                """
+                set -e
+                mkdir -p "$1/overlay2/\\$(touch /tmp/pwned)/diff"
+                head -c 2345 /dev/urandom > "$1/overlay2/\\$(touch /tmp/pwned)/diff/file"
+                """, [environment.root])
         }
     }
 

@@ -135,6 +135,7 @@ struct DamagedTreeTests {
         .enabled(if: EngineEnvironment.isPhase(.damaged), PhaseReason.damaged))
     func hostileNames() throws {
         let environment = try EngineEnvironment.required()
+        let pwnedBefore = FileManager.default.fileExists(atPath: "/tmp/pwned")
         try Damage.hostileNames(environment)
         let cwd = "\(environment.scratch)/hostile-cwd"
         try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
@@ -170,6 +171,9 @@ struct DamagedTreeTests {
         }
         let planted = try FileManager.default.contentsOfDirectory(atPath: cwd)
         #expect(planted.isEmpty, "a name was executed: \(planted) appeared in dockdu's working directory")
+        if !pwnedBefore {
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"), "a name was executed: /tmp/pwned appeared")
+        }
     }
 
     // MARK: depth
