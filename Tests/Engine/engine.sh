@@ -100,6 +100,55 @@ pids_naming_dir() {
     done
 }
 
+# A shim's -id argument: the container it runs.
+shim_container_id() {
+    tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | awk 'previous == "-id" { print; exit } { previous = $0 }'
+}
+
+# Lets a paused container's processes run again, so that a KILL can end them (cgroup v1 freezer,
+# or cgroup v2's cgroup.freeze, wherever the hierarchy is mounted).
+thaw() {
+    local pid=$1 path base
+    path=$(awk -F: '$2 == "freezer" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null || true)
+    if [[ -n $path && -w /sys/fs/cgroup/freezer$path/freezer.state ]]; then
+        echo THAWED >"/sys/fs/cgroup/freezer$path/freezer.state" 2>/dev/null || true
+    fi
+    path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup" 2>/dev/null || true)
+    for base in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+        if [[ -n $path && -w $base$path/cgroup.freeze ]]; then
+            echo 0 >"$base$path/cgroup.freeze" 2>/dev/null || true
+        fi
+    done
+}
+
+# Ends what is left of our engine when it did not stop by itself: each container's processes
+# (a shim's children; they would outlive their shim), then the shims and daemons, by pid.
+end_leftovers() {
+    local leftovers pid child comm ids=()
+    leftovers=$(pids_naming_dir | grep -vx "$$" || true)
+    [[ -n $leftovers ]] || return 0
+    echo "engine.sh: ending leftover processes of this engine: $(echo $leftovers)" >&2
+    for pid in $leftovers; do
+        comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
+        [[ $comm == containerd-shim* ]] || continue
+        ids+=("$(shim_container_id "$pid")")
+        for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+            kill -KILL "$child" 2>/dev/null || true
+            thaw "$child"
+        done
+    done
+    kill -KILL $leftovers 2>/dev/null || true
+    sleep 0.5
+    # Their cgroups are empty now; remove them as the engine would have.
+    local id group
+    for id in "${ids[@]}"; do
+        [[ $id =~ ^[0-9a-f]{64}$ ]] || continue
+        for group in /sys/fs/cgroup/*/docker/"$id" /sys/fs/cgroup/docker/"$id"; do
+            [[ -d $group ]] && rmdir "$group" 2>/dev/null || true
+        done
+    done
+}
+
 stop() {
     local pid="" waited=0
     [[ -f $pidfile ]] && pid=$(cat "$pidfile" 2>/dev/null || true)
@@ -116,14 +165,8 @@ stop() {
             sleep 0.5
         fi
     fi
-    # Leftovers (a shim of a container that was not stopped, a containerd after a KILL).
-    local leftovers
-    leftovers=$(pids_naming_dir | grep -vx "$$" || true)
-    if [[ -n $leftovers ]]; then
-        echo "engine.sh: ending leftover processes of this engine: $(echo $leftovers)" >&2
-        kill -KILL $leftovers 2>/dev/null || true
-        sleep 0.5
-    fi
+    # Leftovers (the shims of containers that were not stopped, a containerd after a KILL).
+    end_leftovers
     local mountpoint
     while IFS= read -r mountpoint; do
         [[ -n $mountpoint ]] || continue
