@@ -84,7 +84,9 @@ public struct OwnershipRules: WalkClassifier {
         for container in model.containers.values.sorted(by: { $0.id < $1.id }) {
             let idBytes = Array(container.id.utf8)
             let layerIDs = [container.mountID, container.initID].compactMap { $0 }
-            if container.hasDirectory {
+            if container.isStrayDirectory {
+                containerNodes[idBytes] = .owned(slot: addOrphan(Array("containers/".utf8) + idBytes, .containerDirectory))
+            } else if container.hasDirectory {
                 let diff = slot(.containerDiff(id: container.id))
                 let rest = slot(.containerRest(id: container.id))
                 let logs = slot(.containerLogs(id: container.id))

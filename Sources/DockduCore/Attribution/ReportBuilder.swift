@@ -33,7 +33,7 @@ public struct ReportBuilder: Sendable {
         for image in listed {
             for chainID in Set(image.chainIDs) { imagesByLayer[chainID, default: []].append(image.id) }
         }
-        let containersByImage = Dictionary(grouping: model.containers.values.filter(\.hasDirectory), by: { $0.config?.image ?? "" })
+        let containersByImage = Dictionary(grouping: model.containers.values.filter(\.isListed), by: { $0.config?.image ?? "" })
 
         let images = listed.map { image -> ImageUsage in
             var total: Int64 = 0
@@ -56,7 +56,7 @@ public struct ReportBuilder: Sendable {
                 bytes: bytes(.layerDiff(chainID: layer.chainID)), images: (imagesByLayer[layer.chainID] ?? []).sorted())
         }
 
-        let containers = model.containers.values.filter(\.hasDirectory).sorted { $0.id < $1.id }.map { container in
+        let containers = model.containers.values.filter(\.isListed).sorted { $0.id < $1.id }.map { container in
             let config = container.config
             let diff = bytes(.containerDiff(id: container.id))
             let logs = bytes(.containerLogs(id: container.id))

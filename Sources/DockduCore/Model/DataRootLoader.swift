@@ -113,7 +113,12 @@ public struct DataRootLoader: Sendable {
             var container = StoredContainer(id: id, config: nil, hostConfig: nil, hasDirectory: hasDirectory, hasMountEntry: mounted.contains(id))
             if hasDirectory {
                 let configPath = ["containers", id, "config.v2.json"]
-                if let bytes = read(configPath, into: &model) {
+                if !files.exists(configPath) {
+                    container.configMissing = true
+                    if container.hasMountEntry {
+                        model.warn(.missingDirectory, joined(configPath), "missing; the container's state and name are unknown")
+                    }
+                } else if let bytes = read(configPath, into: &model) {
                     do {
                         container.config = try ContainerConfig.parse(bytes)
                     } catch {

@@ -71,6 +71,15 @@ public struct StoredContainer: Sendable {
     public var initID: String?
     /// Chain ID of the image layer below the container's layers.
     public var parentChainID: String?
+    /// `containers/<id>/config.v2.json` does not exist (as opposed to failing to parse).
+    public var configMissing = false
+
+    /// A `containers/<id>` directory Docker cannot know as a container: no `config.v2.json` at all
+    /// and no layerdb entry. One whose config is corrupt is still listed, state unknown.
+    public var isStrayDirectory: Bool { hasDirectory && configMissing && !hasMountEntry }
+
+    /// Listed among the report's containers.
+    public var isListed: Bool { hasDirectory && !isStrayDirectory }
 }
 
 /// A volume under `volumes/`.

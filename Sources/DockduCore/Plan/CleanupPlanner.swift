@@ -96,7 +96,7 @@ private struct PlanState {
         for image in planner.scan.model.images.values {
             for chainID in image.chainIDs { holders[chainID, default: []].insert(image.id) }
         }
-        for container in planner.scan.model.containers.values where container.hasDirectory {
+        for container in planner.scan.model.containers.values where container.isListed {
             var next = container.parentChainID
             var seen = Set<String>()
             while let chainID = next, seen.insert(chainID).inserted {
@@ -107,7 +107,7 @@ private struct PlanState {
     }
 
     var liveContainers: [StoredContainer] {
-        model.containers.values.filter { $0.hasDirectory && !removedContainers.contains($0.id) }.sorted { $0.id < $1.id }
+        model.containers.values.filter { $0.isListed && !removedContainers.contains($0.id) }.sorted { $0.id < $1.id }
     }
 
     // MARK: containers
@@ -115,7 +115,7 @@ private struct PlanState {
     mutating func proposeContainers() {
         guard planner.policy.stoppedContainers else { return }
         let stopped: Set<ContainerState> = [.exited, .created, .dead]
-        for container in model.containers.values.filter(\.hasDirectory).sorted(by: { $0.id < $1.id }) {
+        for container in model.containers.values.filter(\.isListed).sorted(by: { $0.id < $1.id }) {
             guard let config = container.config else { continue }
             let state = config.containerState
             guard stopped.contains(state) else { continue }

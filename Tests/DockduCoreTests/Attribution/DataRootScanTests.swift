@@ -48,6 +48,20 @@ import Testing
         #expect(report.categories.buildCache == 4000)
     }
 
+    @Test func aContainerDirectoryWithoutConfigOrLayersIsAnOrphan() throws {
+        let root = try HandMadeDataRoot()
+        let stray = String(repeating: "f", count: 64)
+        try root.tree.directory("containers/\(stray)")
+        try root.tree.file("containers/\(stray)/\(stray)-json.log", size: 8000)
+        // Missing, not corrupt, but with its layers still recorded: still a container.
+        try FileManager.default.removeItem(atPath: root.tree.path + "/containers/\(root.liveContainer)/config.v2.json")
+        let report = try DataRootScan(dataRoot: root.tree.path).run().report(dataRoot: root.tree.path, mode: .apparent)
+        #expect(report.orphans.first { $0.path == "containers/\(stray)" }?.kind == .containerDirectory)
+        #expect(report.orphans.first { $0.path == "containers/\(stray)" }?.bytes == 8000)
+        #expect(report.containers.map(\.id) == [root.liveContainer])
+        #expect(report.containers.first?.state == .unknown)
+    }
+
     @Test func inconsistenciesAreWarningsNotFailures() throws {
         let root = try HandMadeDataRoot()
         try root.write("containers/\(root.liveContainer)/config.v2.json", "{ not json")
