@@ -34,6 +34,30 @@ public enum CommandLineTool {
         ProcessEnvironment.write(Array("dockdu: \(message)\n".utf8), to: 2)
     }
 
+    /// Writes a command's output: to `--output FILE` atomically, else to standard output. A file
+    /// under the data root is refused: dockdu never writes there.
+    static func deliver(_ output: [UInt8], arguments: ParsedArguments, dataRoot: String) -> ExitStatus? {
+        guard let path = arguments.value("output") else {
+            ProcessEnvironment.write(output, to: 1)
+            return nil
+        }
+        let root = PathFunctions.canonical(dataRoot) ?? dataRoot
+        var directory = String(path.reversed().drop { $0 != "/" }.reversed())
+        if directory.isEmpty { directory = "." }
+        let resolved = PathFunctions.canonical(directory) ?? directory
+        if resolved == root || resolved.hasPrefix(root + "/") {
+            printError("refusing --output \(TerminalEscaping.escape(path)): it is under the data root, which dockdu never writes to")
+            return .usage
+        }
+        do {
+            try AtomicFile.write(output, to: path)
+        } catch {
+            printError("cannot write \(TerminalEscaping.escape(path)): \(error)")
+            return .cannotCreate
+        }
+        return nil
+    }
+
     /// The layer cache directory: `--cache`, else /var/cache/dockdu for root; none with
     /// `--no-cache`.
     static func cacheDirectory(_ arguments: ParsedArguments) -> String? {

@@ -7,8 +7,13 @@ public enum ExitStatus: Int32, Sendable {
     case partial = 1
     /// A bad command line (`EX_USAGE`).
     case usage = 64
-    /// The data root does not exist or is not a directory (`EX_NOINPUT`).
+    /// The file given to `--compare` is not a dockdu report (`EX_DATAERR`).
+    case dataError = 65
+    /// The data root, or the file given to `--compare`, does not exist or cannot be opened
+    /// (`EX_NOINPUT`).
     case noInput = 66
+    /// The `--output` file cannot be written (`EX_CANTCREAT`).
+    case cannotCreate = 73
     /// Writing the output failed (`EX_IOERR`).
     case ioError = 74
     /// The data root cannot be read by this user (`EX_NOPERM`).

@@ -90,6 +90,22 @@ public enum OptionTable {
             long: "quiet", short: "q", help: "Print only the summary.",
             scope: .commands([.report])),
         OptionSpec(
+            long: "format", valueName: "FORMAT",
+            help: "table (the default), json (as --json) or prometheus (node_exporter textfile metrics).",
+            scope: .commands([.report])),
+        OptionSpec(
+            long: "output", valueName: "FILE",
+            help: "Write to FILE, atomically (a temporary file in its directory, then rename), not stdout.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "compare", valueName: "OLD.json",
+            help: "Show what grew and shrank since the report in OLD.json (a saved --json).",
+            scope: .commands([.report])),
+        OptionSpec(
+            long: "top", valueName: "N",
+            help: "With --format prometheus: series for the N biggest images, containers and volumes (default 20).",
+            scope: .commands([.report])),
+        OptionSpec(
             long: "cache", valueName: "DIR",
             help: "Keep per-layer figures in DIR so later runs re-walk only what can change "
                 + "(default /var/cache/dockdu when run as root).",

@@ -75,7 +75,7 @@ struct PlanCommand {
         } else {
             output = Array(HumanPlan(plan: plan, exactBytes: arguments.flag("bytes")).render().utf8)
         }
-        ProcessEnvironment.write(output, to: 1)
+        if let failure = CommandLineTool.deliver(output, arguments: arguments, dataRoot: dataRoot) { return failure }
         return result.isPartial ? .partial : .success
     }
 }

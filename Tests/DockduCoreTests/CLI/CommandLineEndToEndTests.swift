@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import DockduCore
+
+/// The real `dockdu` binary, run as an operator runs it: exit statuses, what goes to stdout and
+/// what to stderr.
+private struct Run {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// The binary beside the test bundle, in the same build folder.
+private var binary: String {
+    Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("dockdu").path
+}
+
+private func dockdu(_ arguments: String...) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "the dockdu binary is built beside the tests"))
+struct CommandLineEndToEndTests {
+    @Test func usageErrorsExit64WithTheUsageOnStderr() throws {
+        let none = try dockdu()
+        #expect(none.status == 64 && none.stdout.isEmpty && none.stderr.contains("missing command"))
+        let typo = try dockdu("report", "--rot", "/x")
+        #expect(typo.status == 64 && typo.stderr.contains("did you mean --root?") && typo.stderr.contains("usage: dockdu report"))
+        let format = try dockdu("report", "--format", "yaml")
+        #expect(format.status == 64 && format.stderr.contains("table, json or prometheus"))
+        let duration = try dockdu("plan", "--older-than", "soon")
+        #expect(duration.status == 64 && duration.stderr.contains("--older-than takes a duration"))
+    }
+
+    @Test func aMissingRootExits66NamingItAndRoot() throws {
+        let run = try dockdu("report", "--root", "/nonexistent/docker", "--json")
+        #expect(run.status == 66)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "dockdu: data root /nonexistent/docker does not exist; give the right one with --root DIR\n")
+    }
+
+    @Test func helpAndVersionGoToStdout() throws {
+        let version = try dockdu("--version")
+        #expect(version.status == 0 && version.stdout == "dockdu \(CommandLineTool.version)\n")
+        let help = try dockdu("plan", "--help")
+        #expect(help.status == 0 && help.stdout.hasPrefix("usage: dockdu plan") && help.stderr.isEmpty)
+    }
+
+    @Test func jsonPrometheusAndOutputFiles() throws {
+        let root = try HandMadeDataRoot()
+        let json = try dockdu("report", "--root", root.tree.path, "--json", "--no-cache")
+        #expect(json.status == 0)
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
+        #expect(report.totalBytes == (try root.tree.du()))
+
+        let outputs = try TemporaryTree()
+        let metrics = try dockdu("report", "--root", root.tree.path, "--format", "prometheus", "--output", outputs.path + "/dockdu.prom", "--no-cache")
+        #expect(metrics.status == 0 && metrics.stdout.isEmpty)
+        let written = try String(contentsOfFile: outputs.path + "/dockdu.prom", encoding: .utf8)
+        #expect(written.contains("dockdu_total_bytes{data_root=\"\(root.tree.path)\",size_mode=\"disk\"} \(report.totalBytes)\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs.path) == ["dockdu.prom"], "a temporary file was left")
+
+        // Never under the data root.
+        let before = try root.tree.du()
+        let refused = try dockdu("report", "--root", root.tree.path, "--output", root.tree.path + "/report.json", "--no-cache")
+        #expect(refused.status == 64 && refused.stderr.contains("under the data root"))
+        #expect(try root.tree.du() == before)
+    }
+
+    @Test func compareShowsGrowthSinceAnEarlierReport() throws {
+        let root = try HandMadeDataRoot()
+        let outputs = try TemporaryTree()
+        let saved = outputs.path + "/old.json"
+        #expect(try dockdu("report", "--root", root.tree.path, "--json", "--output", saved, "--no-cache").status == 0)
+        try root.tree.file("volumes/data/_data/grown", size: 3 << 20)
+        let human = try dockdu("report", "--root", root.tree.path, "--compare", saved, "--no-cache")
+        #expect(human.status == 0)
+        #expect(human.stdout.contains("+3.0 MiB"), "\(human.stdout)")
+        let json = try dockdu("report", "--root", root.tree.path, "--compare", saved, "--json", "--no-cache", "--apparent-size")
+        #expect(json.status == 65 && json.stderr.contains("cannot compare"), "size modes differ: \(json.stderr)")
+        let notReport = try dockdu("report", "--root", root.tree.path, "--compare", root.tree.path + "/image/overlay2/repositories.json")
+        #expect(notReport.status == 65 && notReport.stderr.contains("is not a dockdu report"))
+        let missing = try dockdu("report", "--root", root.tree.path, "--compare", outputs.path + "/none.json")
+        #expect(missing.status == 66)
+    }
+
+    @Test func aPartialScanExitsOneAndSaysSoOnStderr() throws {
+        let root = try HandMadeDataRoot()
+        try root.write("containers/\(root.liveContainer)/config.v2.json", "{ broken")
+        let run = try dockdu("report", "--root", root.tree.path, "--json", "--no-cache")
+        #expect(run.status == 1)
+        #expect(try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8)).warnings.contains { $0.code == .corrupt })
+        #expect(run.stderr.contains("1 part could not be read or parsed"))
+    }
+}
