@@ -78,12 +78,8 @@ struct DamagedTreeTests {
             #expect(orphan.bytes == measured, "\(path): bytes \(orphan.bytes), du \(measured)")
         }
         try expectOrphan(paths.layer, "layerMetadata")
-        // Known mismatch (reported): dockdu lists such a directory as a container with no name,
-        // no image and state "unknown", and not as a containerDirectory orphan.
-        try withKnownIssue("containers/<id> without config.v2.json is listed as a container, state \"unknown\"", isIntermittent: true) {
-            try expectOrphan(paths.container, "containerDirectory")
-            #expect(report.container(Damage.headlessContainer) == nil, "a container without config.v2.json is listed: \(String(describing: report.container(Damage.headlessContainer)))")
-        }
+        try expectOrphan(paths.container, "containerDirectory")
+        #expect(report.container(Damage.headlessContainer) == nil, "a container without config.v2.json is listed: \(String(describing: report.container(Damage.headlessContainer)))")
         // The layer whose entry was copied is still whole: its overlay2 directory is no orphan.
         let layerDirectories = Set(report.layers.map { "overlay2/\($0.cacheId)" })
         #expect(!report.orphans.contains { layerDirectories.contains($0.path) }, "a layer's directory is listed as an orphan")
@@ -229,14 +225,14 @@ struct DamagedTreeTests {
         _ = try Damage.buildKitSnapshot(environment)
         let report = try Compare.totalAgainstDu(environment, allowWarnings: true)
         #expect(!report.warnings.contains { $0.code == "unreadable" }, "unreadable: \(report.warnings.map(\.path))")
-        // Known mismatch (reported): a container whose config.v2.json is missing or corrupt is
-        // listed with state "unknown", no name and no image, outside the interface's enumeration.
+        // Known mismatch (reported): the container whose config.v2.json is corrupt is listed with
+        // state "unknown", no name and no image, outside the interface's enumeration.
         let facts = try PopulateFacts.load(environment)
-        let withoutConfig = [Damage.headlessContainer, facts.containers.created]
+        let corrupt = facts.containers.created
         let problems = Compare.schemaProblems(report)
-        let known = problems.filter { problem in withoutConfig.contains { problem.contains($0) } }
-        #expect(problems.filter { problem in !withoutConfig.contains { problem.contains($0) } }.isEmpty, "\(problems)")
-        withKnownIssue("a container without a readable config.v2.json is listed with state \"unknown\"", isIntermittent: true) {
+        let known = problems.filter { $0.contains(corrupt) }
+        #expect(problems.filter { !$0.contains(corrupt) }.isEmpty, "\(problems)")
+        withKnownIssue("a container with a corrupt config.v2.json is listed with state \"unknown\"", isIntermittent: true) {
             #expect(known.isEmpty, "\(known)")
         }
         for orphan in report.orphans {
