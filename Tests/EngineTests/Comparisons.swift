@@ -208,7 +208,7 @@ enum Compare {
 }
 
 extension Compare {
-    static let containerStates: Set<String> = ["running", "paused", "restarting", "exited", "created", "dead"]
+    static let containerStates: Set<String> = ["running", "paused", "restarting", "exited", "created", "dead", "unknown"]
     static let orphanKinds: Set<String> = [
         "overlayDirectory", "containerLayer", "mountMetadata", "containerDirectory", "layerMetadata",
     ]
@@ -235,8 +235,13 @@ extension Compare {
             if !containerStates.contains(container.state) {
                 problems.append("container \(container.id) (\(container.name)): state \"\(container.state)\" is not one of \(containerStates.sorted())")
             }
-            if container.name.isEmpty || container.name.hasPrefix("/") { problems.append("container \(container.id): name \"\(container.name)\"") }
-            if container.imageId.wholeMatch(of: #/sha256:[0-9a-f]{64}/#) == nil {
+            // A container whose config.v2.json cannot be read is listed with state "unknown" and
+            // no name or image (a `corrupt` warning says why); any other must have both.
+            let unknown = container.state == "unknown"
+            if unknown ? !container.name.isEmpty : (container.name.isEmpty || container.name.hasPrefix("/")) {
+                problems.append("container \(container.id): name \"\(container.name)\"")
+            }
+            if unknown ? !container.imageId.isEmpty : container.imageId.wholeMatch(of: #/sha256:[0-9a-f]{64}/#) == nil {
                 problems.append("container \(container.id): imageId \"\(container.imageId)\"")
             }
         }

@@ -225,16 +225,13 @@ struct DamagedTreeTests {
         _ = try Damage.buildKitSnapshot(environment)
         let report = try Compare.totalAgainstDu(environment, allowWarnings: true)
         #expect(!report.warnings.contains { $0.code == "unreadable" }, "unreadable: \(report.warnings.map(\.path))")
-        // Known mismatch (reported): the container whose config.v2.json is corrupt is listed with
-        // state "unknown", no name and no image, outside the interface's enumeration.
+        // The container whose config.v2.json is corrupt is still listed, its bytes counted, with
+        // state "unknown" (and a `corrupt` warning): it still has layers Docker recorded.
         let facts = try PopulateFacts.load(environment)
-        let corrupt = facts.containers.created
         let problems = Compare.schemaProblems(report)
-        let known = problems.filter { $0.contains(corrupt) }
-        #expect(problems.filter { !$0.contains(corrupt) }.isEmpty, "\(problems)")
-        withKnownIssue("a container with a corrupt config.v2.json is listed with state \"unknown\"", isIntermittent: true) {
-            #expect(known.isEmpty, "\(known)")
-        }
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(report.container(facts.containers.created)?.state == "unknown")
+        #expect(report.warnings.contains { $0.code == "corrupt" && $0.path.contains(facts.containers.created) })
         for orphan in report.orphans {
             let measured = try measureOrphan(orphan.pathBytes, environment)
             #expect(orphan.bytes == measured, "orphan \(orphan.path): bytes \(orphan.bytes), du \(measured)")

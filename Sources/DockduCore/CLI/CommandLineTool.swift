@@ -34,6 +34,25 @@ public enum CommandLineTool {
         ProcessEnvironment.write(Array("dockdu: \(message)\n".utf8), to: 2)
     }
 
+    /// Scans the data root with the progress line and cache the options ask for; on failure the
+    /// error is printed and its exit status returned.
+    static func scan(_ arguments: ParsedArguments, dataRoot: String) -> Result<DataRootScan.Result, ScanFailure> {
+        let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
+        do {
+            let result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
+            progressLine?.finish()
+            return .success(result)
+        } catch {
+            progressLine?.finish()
+            printError(error.message)
+            return .failure(ScanFailure(status: ExitStatus(error)))
+        }
+    }
+
+    struct ScanFailure: Error {
+        var status: ExitStatus
+    }
+
     /// Writes a command's output: to `--output FILE` atomically, else to standard output. A file
     /// under the data root is refused: dockdu never writes there.
     static func deliver(_ output: [UInt8], arguments: ParsedArguments, dataRoot: String) -> ExitStatus? {

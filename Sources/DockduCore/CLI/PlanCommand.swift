@@ -39,15 +39,10 @@ struct PlanCommand {
         }
         let dataRoot = CommandLineTool.dataRoot(arguments)
         let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
-        let progressLine = ProgressLine.startIfWanted(quiet: false)
         let result: DataRootScan.Result
-        do {
-            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: CommandLineTool.cacheDirectory(arguments)).run()
-            progressLine?.finish()
-        } catch {
-            progressLine?.finish()
-            CommandLineTool.printError(error.message)
-            return ExitStatus(error)
+        switch CommandLineTool.scan(arguments, dataRoot: dataRoot) {
+        case .success(let scanned): result = scanned
+        case .failure(let failure): return failure.status
         }
         let plan: CleanupPlan
         do {

@@ -35,14 +35,9 @@ struct ReportCommand {
         }
 
         let result: DataRootScan.Result
-        let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
-        do {
-            result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: CommandLineTool.cacheDirectory(arguments)).run()
-            progressLine?.finish()
-        } catch {
-            progressLine?.finish()
-            CommandLineTool.printError(error.message)
-            return ExitStatus(error)
+        switch CommandLineTool.scan(arguments, dataRoot: dataRoot) {
+        case .success(let scanned): result = scanned
+        case .failure(let failure): return failure.status
         }
         let report = result.report(dataRoot: dataRoot, mode: mode)
         let output: [UInt8]

@@ -62,7 +62,7 @@ public struct HumanComparison: Sendable {
     }
 
     private var categories: [String] {
-        var table = ChangeTable(columns: [
+        var table = TextTable(columns: [
             .init("CATEGORY"), .init("CHANGE", .right), .init("NOW", .right), .init("WAS", .right),
         ])
         for change in Self.growthFirst(comparison.categories, delta: \.deltaBytes) {
@@ -76,7 +76,7 @@ public struct HumanComparison: Sendable {
 
     private var images: [String] {
         itemSection("IMAGES", comparison.images, identity: [.init("IMAGE ID"), .init("IMAGE")]) {
-            [Self.shortID($0.id), TerminalEscaping.escape($0.name)]
+            [DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
         }
     }
 
@@ -85,26 +85,26 @@ public struct HumanComparison: Sendable {
             "CONTAINERS (logs aside)", comparison.containers,
             identity: [.init("CONTAINER ID"), .init("NAME")]
         ) {
-            [Self.shortID($0.id), TerminalEscaping.escape($0.name)]
+            [DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
         }
     }
 
     private var logs: [String] {
         itemSection("LOGS", comparison.logs, identity: [.init("CONTAINER ID"), .init("NAME")]) {
-            [Self.shortID($0.id), TerminalEscaping.escape($0.name)]
+            [DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
         }
     }
 
     private var volumes: [String] {
         itemSection("VOLUMES", comparison.volumes, identity: [.init("VOLUME NAME")]) {
-            [Self.volumeName($0.name)]
+            [DisplayNames.volumeName($0.name)]
         }
     }
 
     private var orphans: [String] {
         let rows = comparison.orphans.map { orphan in
             Row(status: orphan.status, deltaBytes: orphan.deltaBytes, oldBytes: orphan.oldBytes,
-                newBytes: orphan.newBytes, identity: [orphan.kind.rawValue, Self.path(of: orphan)])
+                newBytes: orphan.newBytes, identity: [orphan.kind.rawValue, DisplayNames.path(of: orphan)])
         }
         return section("ORPHANS", rows, identity: [.init("KIND"), .init("PATH")])
     }
@@ -133,7 +133,7 @@ public struct HumanComparison: Sendable {
     }
 
     private func itemSection(
-        _ title: String, _ changes: [ReportComparison.ItemChange], identity: [ChangeTable.Column],
+        _ title: String, _ changes: [ReportComparison.ItemChange], identity: [TextTable.Column],
         _ describe: (ReportComparison.ItemChange) -> [String]
     ) -> [String] {
         let rows = changes.map { change in
@@ -143,10 +143,10 @@ public struct HumanComparison: Sendable {
         return section(title, rows, identity: identity)
     }
 
-    private func section(_ title: String, _ rows: [Row], identity: [ChangeTable.Column]) -> [String] {
+    private func section(_ title: String, _ rows: [Row], identity: [TextTable.Column]) -> [String] {
         guard !rows.isEmpty else { return ["\(title): no change"] }
         let sorted = Self.growthFirst(rows, delta: \.deltaBytes)
-        var table = ChangeTable(
+        var table = TextTable(
             columns: [.init("CHANGE", .right), .init("NOW", .right), .init("WAS", .right)] + identity)
         for row in sorted.prefix(Self.sectionLimit) {
             table.rows.append(
@@ -196,69 +196,5 @@ public struct HumanComparison: Sendable {
         if exactBytes { return bytes > 0 ? "+\(bytes)" : String(bytes) }
         let magnitude = ByteCount.human(bytes == .min ? .max : abs(bytes))
         return bytes > 0 ? "+" + magnitude : bytes < 0 ? "\u{2212}" + magnitude : magnitude
-    }
-
-    /// The first 12 hex digits, as `docker images` and `docker ps` show IDs.
-    private static func shortID(_ id: String) -> String {
-        let hex = id.hasPrefix("sha256:") ? id.dropFirst("sha256:".count) : Substring(id)
-        return TerminalEscaping.escape(String(hex.prefix(12)))
-    }
-
-    /// Anonymous volumes are named by 64 hex digits; 12 tell them apart.
-    private static func volumeName(_ name: String) -> String {
-        let isHexName = name.utf8.count == 64
-            && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-        return isHexName ? String(name.prefix(12)) + "…" : TerminalEscaping.escape(name)
-    }
-
-    /// The path's exact bytes when the report carries them, so an invalid name shows as it is
-    /// on disk rather than with U+FFFD.
-    private static func path(of orphan: ReportComparison.OrphanChange) -> String {
-        if let encoded = orphan.pathBase64, let bytes = Data(base64Encoded: encoded) {
-            return TerminalEscaping.escape(bytes)
-        }
-        return TerminalEscaping.escape(orphan.path)
-    }
-}
-
-extension Category {
-    /// The category as the human views name it.
-    fileprivate var label: String {
-        switch self {
-        case .buildCache: "build cache"
-        default: rawValue
-        }
-    }
-}
-
-/// Columns separated by two spaces, each as wide as its widest cell, trailing spaces trimmed.
-/// Names come last and are never shortened, so no width is needed.
-private struct ChangeTable {
-    enum Alignment { case left, right }
-
-    struct Column {
-        var header: String
-        var alignment: Alignment
-
-        init(_ header: String, _ alignment: Alignment = .left) {
-            self.header = header
-            self.alignment = alignment
-        }
-    }
-
-    var columns: [Column]
-    var rows: [[String]] = []
-
-    func render() -> [String] {
-        let allRows = [columns.map(\.header)] + rows
-        let widths = columns.indices.map { index in allRows.map { $0[index].count }.max() ?? 0 }
-        return allRows.map { row in
-            var line = columns.indices.map { index in
-                let padding = String(repeating: " ", count: widths[index] - row[index].count)
-                return columns[index].alignment == .left ? row[index] + padding : padding + row[index]
-            }.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            return line
-        }
     }
 }

@@ -30,16 +30,17 @@ public struct HumanPlan: Sendable {
         if plan.actions.isEmpty {
             lines.append("Nothing to clean up under this policy.")
         } else {
-            var rows = [["ACTION", "FREES", "TARGET", "REASON"]]
+            var table = TextTable(columns: [.init("ACTION"), .init("FREES", .right), .init("TARGET"), .init("REASON")])
             for action in plan.actions {
-                rows.append([Self.label(action.kind), size(action.reclaimableBytes), Self.shortened(TerminalEscaping.escape(action.target)), TerminalEscaping.escape(action.reason)])
+                table.rows.append([Self.label(action.kind), size(action.reclaimableBytes), Self.shortened(action), TerminalEscaping.escape(action.reason)])
             }
-            rows.append(["TOTAL", size(plan.reclaimableBytes), "\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")", ""])
-            lines += table(rows, rightAligned: [1])
+            table.rows.append(["TOTAL", size(plan.reclaimableBytes), "\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")", ""])
+            lines += table.render()
         }
         if !plan.skipped.isEmpty {
             lines += ["", "KEPT (\(plan.skipped.count))"]
-            lines += table([["TARGET", "WHY"]] + plan.skipped.map { [TerminalEscaping.escape($0.target), TerminalEscaping.escape($0.reason)] }, rightAligned: [])
+            let kept = TextTable(columns: [.init("TARGET"), .init("WHY")], rows: plan.skipped.map { [TerminalEscaping.escape($0.target), TerminalEscaping.escape($0.reason)] })
+            lines += kept.render()
         }
         if !plan.warnings.isEmpty {
             lines += ["", "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s") from the scan; see dockdu report."]
@@ -50,32 +51,15 @@ public struct HumanPlan: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Image and volume IDs as `docker images` shows them: 12 hex digits.
-    static func shortened(_ target: String) -> String {
-        let hex = Set("0123456789abcdef")
-        if target.hasPrefix("sha256:"), target.count == 71, target.dropFirst(7).allSatisfy(hex.contains) {
-            return String(target.dropFirst(7).prefix(12))
+    /// Image IDs as `docker images` shows them, anonymous volumes shortened, orphan paths from
+    /// their exact bytes; escaped.
+    static func shortened(_ action: PlanAction) -> String {
+        switch action.kind {
+        case .removeImage where action.target.hasPrefix("sha256:"): DisplayNames.shortID(action.target)
+        case .removeVolume: DisplayNames.volumeName(action.target)
+        default: DisplayNames.path(action.target, base64: action.targetBase64)
         }
-        if target.count == 64, target.allSatisfy(hex.contains) { return String(target.prefix(12)) + "…" }
-        return target
     }
 
     private func size(_ bytes: Int64) -> String { ByteCount.format(bytes, exact: exactBytes) }
-
-    private func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            var line = ""
-            for (index, cell) in row.enumerated() {
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                let isLast = index == row.count - 1
-                line += rightAligned.contains(index) ? padding + cell : cell + (isLast ? "" : padding)
-                if !isLast { line += "  " }
-            }
-            while line.last == " " { line.removeLast() }
-            return line
-        }
-    }
 }

@@ -78,7 +78,7 @@ public struct HumanReport: Sendable {
         for image in sorted.prefix(Self.sectionLimit) {
             let extra = image.tags.count > 1 ? " +\(image.tags.count - 1) more" : ""
             table.rows.append([
-                Self.shortID(image.id), (Self.tag(of: image) ?? "<none>:<none>") + extra,
+                DisplayNames.shortID(image.id), (Self.tag(of: image) ?? "<none>:<none>") + extra,
                 size(image.bytes), size(image.sharedBytes), size(image.uniqueBytes),
                 String(image.containers.count),
             ])
@@ -100,8 +100,8 @@ public struct HumanReport: Sendable {
         for container in sorted.prefix(Self.sectionLimit) {
             let image = imagesByID[container.imageId].flatMap(Self.tag(of:))
             table.rows.append([
-                Self.shortID(container.id), TerminalEscaping.escape(container.name),
-                image ?? Self.shortID(container.imageId), container.state.rawValue,
+                DisplayNames.shortID(container.id), TerminalEscaping.escape(container.name),
+                image ?? DisplayNames.shortID(container.imageId), container.state.rawValue,
                 size(container.rwBytes), size(container.logBytes), size(container.totalBytes),
             ])
         }
@@ -121,7 +121,7 @@ public struct HumanReport: Sendable {
             if volume.anonymous { notes.append("anonymous") }
             if volume.containers.isEmpty { notes.append("unused") }
             table.rows.append([
-                Self.volumeName(volume), size(volume.bytes), String(volume.containers.count),
+                DisplayNames.volumeName(volume), size(volume.bytes), String(volume.containers.count),
                 notes.joined(separator: ", "),
             ])
         }
@@ -135,7 +135,7 @@ public struct HumanReport: Sendable {
         // No Docker command names an orphan, so its path is printed whole, last, as `du` does.
         var table = TextTable(columns: [.init("SIZE", .right), .init("KIND"), .init("PATH")])
         for orphan in sorted.prefix(Self.sectionLimit) {
-            table.rows.append([size(orphan.bytes), orphan.kind.rawValue, Self.path(of: orphan)])
+            table.rows.append([size(orphan.bytes), orphan.kind.rawValue, DisplayNames.path(of: orphan)])
         }
         return section(
             "ORPHANS", count: sorted.count, table: table,
@@ -178,12 +178,6 @@ public struct HumanReport: Sendable {
         ByteCount.format(bytes, exact: exactBytes)
     }
 
-    /// The first 12 hex digits, as `docker images` and `docker ps` show IDs.
-    private static func shortID(_ id: String) -> String {
-        let hex = id.hasPrefix("sha256:") ? id.dropFirst("sha256:".count) : Substring(id)
-        return TerminalEscaping.escape(String(hex.prefix(12)))
-    }
-
     /// The first `name:tag`, else a digest-only reference shown as `docker images` does
     /// (`name:<none>`); `nil` when the image has no reference at all.
     private static func tag(of image: ImageUsage) -> String? {
@@ -196,101 +190,4 @@ public struct HumanReport: Sendable {
         return TerminalEscaping.escape(String(digested[..<at])) + ":<none>"
     }
 
-    /// Anonymous volumes are named by 64 hex digits; 12 tell them apart.
-    private static func volumeName(_ volume: VolumeUsage) -> String {
-        let isHexName = volume.name.utf8.count == 64 && volume.name.utf8.allSatisfy(\.isHexDigit)
-        if volume.anonymous && isHexName {
-            return String(volume.name.prefix(12)) + "…"
-        }
-        return TerminalEscaping.escape(volume.name)
-    }
-
-    /// The path's exact bytes when the report carries them, so an invalid name shows as it is
-    /// on disk rather than with U+FFFD.
-    private static func path(of orphan: OrphanUsage) -> String {
-        if let encoded = orphan.pathBase64, let bytes = Data(base64Encoded: encoded) {
-            return TerminalEscaping.escape(bytes)
-        }
-        return TerminalEscaping.escape(orphan.path)
-    }
-}
-
-extension Category {
-    fileprivate var label: String {
-        switch self {
-        case .buildCache: "build cache"
-        default: rawValue
-        }
-    }
-}
-
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
-            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-    }
-}
-
-/// Left- or right-aligned columns separated by two spaces, with the flexible (name) columns
-/// shortened in the middle until the table fits the width. A column that is not flexible is
-/// never shortened; put it last so a long value wraps only its own line.
-private struct TextTable {
-    enum Alignment { case left, right }
-
-    struct Column {
-        var header: String
-        var alignment: Alignment
-        var isFlexible: Bool
-
-        init(_ header: String, _ alignment: Alignment = .left, flexible: Bool = false) {
-            self.header = header
-            self.alignment = alignment
-            self.isFlexible = flexible
-        }
-    }
-
-    /// A flexible column is never shortened below this, however narrow the terminal.
-    static let minimumFlexibleWidth = 12
-    static let gap = "  "
-
-    var columns: [Column]
-    var rows: [[String]] = []
-
-    func render(width: Int, header: Bool = true) -> [String] {
-        let allRows = header ? [columns.map(\.header)] + rows : rows
-        var widths = columns.indices.map { index in
-            allRows.map { $0[index].count }.max() ?? 0
-        }
-        let fixed = Self.gap.count * (columns.count - 1)
-        while widths.reduce(fixed, +) > width {
-            let widest = columns.indices
-                .filter { columns[$0].isFlexible && widths[$0] > Self.minimumFlexibleWidth }
-                .max { widths[$0] < widths[$1] }
-            guard let widest else { break }
-            widths[widest] -= 1
-        }
-        return allRows.map { row in
-            let cells = columns.indices.map { index in
-                let text = Self.shorten(row[index], to: widths[index])
-                let padding = String(repeating: " ", count: widths[index] - text.count)
-                return columns[index].alignment == .left ? text + padding : padding + text
-            }
-            return Self.trimmingTrailingSpaces(cells.joined(separator: Self.gap))
-        }
-    }
-
-    /// Keeps both ends, which tell names apart best: `project_…_data`.
-    private static func shorten(_ text: String, to width: Int) -> String {
-        guard text.count > width else { return text }
-        guard width > 1 else { return String(text.prefix(width)) }
-        let head = width / 2
-        let tail = width - 1 - head
-        return String(text.prefix(head)) + "…" + String(text.suffix(tail))
-    }
-
-    private static func trimmingTrailingSpaces(_ line: String) -> String {
-        var line = Substring(line)
-        while line.last == " " { line.removeLast() }
-        return String(line)
-    }
 }
