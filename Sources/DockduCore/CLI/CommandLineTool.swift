@@ -39,7 +39,10 @@ public enum CommandLineTool {
     static func scan(_ arguments: ParsedArguments, dataRoot: String) -> Result<DataRootScan.Result, ScanFailure> {
         let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
         do {
-            let result = try DataRootScan(dataRoot: dataRoot, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
+            // DOCKDU_WORKERS sets how many threads walk (default: one per processor), for
+            // measuring how the walk scales.
+            let workers = ProcessEnvironment.variable("DOCKDU_WORKERS").flatMap { Int($0) }.map { max(1, $0) } ?? ProcessEnvironment.processorCount
+            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
             progressLine?.finish()
             return .success(result)
         } catch {

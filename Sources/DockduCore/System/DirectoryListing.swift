@@ -9,6 +9,15 @@ struct DirectoryListing {
     private(set) var bytes: [UInt8] = []
     /// Start of each name in ``bytes``.
     private(set) var starts: [Int32] = []
+    /// Each entry's `d_type` (`DT_DIR` is 4; 0 when the filesystem does not say), or
+    /// ``handedOff`` once another worker has been given it.
+    private(set) var types: [UInt8] = []
+
+    /// The type of an entry handed to another worker: counted and walked there, skipped here.
+    static let handedOff: UInt8 = 0xFF
+    static let directoryType: UInt8 = 4
+
+    mutating func handOff(_ index: Int) { types[index] = Self.handedOff }
 
     var count: Int { starts.count }
 
@@ -17,6 +26,7 @@ struct DirectoryListing {
     mutating func read(_ directory: FileDescriptor, scratch: inout [UInt8]) throws(Errno) {
         bytes.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
+        types.removeAll(keepingCapacity: true)
         while true {
             let filled = try retryingOnInterrupt {
                 scratch.withUnsafeMutableBytes { dockdu_getdents64(directory.rawValue, $0.baseAddress, $0.count) }
@@ -37,6 +47,7 @@ struct DirectoryListing {
                     let isDotDot = length == 2 && buffer[nameStart] == 0x2E && buffer[nameStart + 1] == 0x2E
                     if length > 0 && !isDot && !isDotDot {
                         starts.append(Int32(bytes.count))
+                        types.append(buffer[offset + 18])
                         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd]))
                         bytes.append(0)
                     }

@@ -102,11 +102,14 @@ private final class WorkerResults: @unchecked Sendable {
     func all() -> [(WalkTally, [HardLink])] { slots.compactMap { $0 } }
 }
 
-/// One directory on a worker's path down the tree.
-private struct Frame {
+/// One directory on a worker's path down the tree. A class, reused level by level, so the hot
+/// loop reads its fields without copying its arrays.
+private final class Frame {
     var descriptor: FileDescriptor?
     var listing = DirectoryListing()
     var next = 0
+    /// Entries before it have been looked at for handing off.
+    var shareCursor = 0
     var node = WalkNode.owned(slot: 0)
     var device: UInt64 = 0
     var inode: UInt64 = 0
@@ -161,6 +164,10 @@ private struct WalkWorker {
                 continue
             }
             let index = frames[depth].next
+            if index < frames[depth].listing.count && frames[depth].listing.types[index] == DirectoryListing.handedOff {
+                frames[depth].next = index + 1
+                continue
+            }
             if index == frames[depth].listing.count {
                 if depth > 0 && frames[depth - 1].descriptor == nil {
                     reopenParent(of: depth, through: directory)
@@ -182,7 +189,7 @@ private struct WalkWorker {
             }
             guard let (childDescriptor, status, node) = child else { continue }
 
-            if queue.wantsWork {
+            if queue.wantsWork && !shareShallowestDirectory(above: depth, queue: queue) {
                 queue.push(WalkTask(descriptor: childDescriptor, path: path(depth: depth, entry: index), node: node, device: status.device, inode: status.inode))
                 continue
             }
@@ -195,6 +202,37 @@ private struct WalkWorker {
                 lowestOpen += 1
             }
         }
+    }
+
+    /// Hands an idle worker the not yet visited subdirectory nearest the top of this worker's
+    /// path: the biggest piece of work it can give, so hand-offs stay few. Returns false when no
+    /// frame up to `depth` has one.
+    private mutating func shareShallowestDirectory(above depth: Int, queue: WalkQueue) -> Bool {
+        for level in 0...depth {
+            guard frames[level].descriptor != nil else { continue }
+            var candidate = max(frames[level].shareCursor, frames[level].next)
+            while candidate < frames[level].listing.count {
+                let type = frames[level].listing.types[candidate]
+                let index = candidate
+                candidate += 1
+                guard type == DirectoryListing.directoryType, let directory = frames[level].descriptor else { continue }
+                frames[level].shareCursor = candidate
+                frames[level].listing.handOff(index)
+                // Counted and opened here, as the walk would have; its entries are the taker's.
+                let visited: (FileDescriptor, FileStatus, WalkNode)?
+                do throws(Errno) {
+                    visited = try visitEntry(index, of: level, in: directory)
+                } catch {
+                    record(error, "stat", depth: level, entry: index)
+                    continue
+                }
+                guard let (opened, status, node) = visited else { continue }
+                queue.push(WalkTask(descriptor: opened, path: path(depth: level, entry: index), node: node, device: status.device, inode: status.inode))
+                return true
+            }
+            frames[level].shareCursor = candidate
+        }
+        return false
     }
 
     /// Counts entry `index` of the directory at `depth`; returns it opened when it is a directory
@@ -263,6 +301,7 @@ private struct WalkWorker {
     private mutating func open(_ descriptor: FileDescriptor, node: WalkNode, device: UInt64, inode: UInt64, depth: Int) -> Bool {
         frames[depth].descriptor = descriptor
         frames[depth].next = 0
+        frames[depth].shareCursor = 0
         frames[depth].node = node
         frames[depth].device = device
         frames[depth].inode = inode
