@@ -2,19 +2,23 @@
 # under a temporary folder (Tests/Engine/engine.sh) and never touches /var/lib/docker.
 SWIFT ?= swift
 
-.PHONY: build test test-unit test-engine demo bench clean
+.PHONY: build test test-unit test-engine test-package demo bench clean
 
 build:
 	$(SWIFT) build -c release
 
-# Unit tests, then the real-engine proof (root, docker.io, busybox-static, curl, jq).
-test: test-unit test-engine
+# Unit tests, the real-engine proof (root, docker.io, busybox-static, curl, jq), then install and
+# the Debian package, installed on this machine and removed again (root, dpkg-dev, lintian).
+test: test-unit test-engine test-package
 
 test-unit:
 	$(SWIFT) test --skip EngineTests
 
 test-engine:
 	SWIFT=$(SWIFT) Tests/Engine/run
+
+test-package:
+	SWIFT=$(SWIFT) Packaging/deb/test.sh
 
 # A private engine, populated, reported on, stopped: dockdu on a real tree without a Docker install
 # of your own (needs root and the packages test-engine needs).

@@ -4,6 +4,7 @@ public enum CommandLineTool {
     public static let version = "0.1.0"
 
     public static func run(arguments: [String]) -> Int32 {
+        if arguments.first == "completions" { return completions(Array(arguments.dropFirst())).rawValue }
         let parsed: ParsedArguments
         do {
             parsed = try ArgumentParser().parse(arguments)
@@ -27,6 +28,22 @@ public enum CommandLineTool {
             printError(ArgumentError.missingCommand.description)
             return ExitStatus.usage.rawValue
         }
+    }
+
+    /// `dockdu completions bash|zsh|fish`: the shell completion script, made from the same option
+    /// table the parser uses. Not a scan command, so it stands outside that table.
+    static func completions(_ arguments: [String]) -> ExitStatus {
+        let names = ShellCompletions.Shell.allCases.map(\.rawValue).joined(separator: "|")
+        guard arguments.count == 1, let shell = ShellCompletions.Shell(rawValue: arguments[0]) else {
+            if arguments == ["--help"] || arguments == ["-h"] {
+                ProcessEnvironment.write(Array("usage: dockdu completions \(names)\n\nPrint a completion script for the shell, for example:\n  dockdu completions bash > /etc/bash_completion.d/dockdu\n".utf8), to: 1)
+                return .success
+            }
+            printError("completions takes one shell: \(names)\nusage: dockdu completions \(names)")
+            return .usage
+        }
+        ProcessEnvironment.write(Array(ShellCompletions.script(for: shell).utf8), to: 1)
+        return .success
     }
 
     /// `dockdu: <message>` on standard error.

@@ -199,7 +199,7 @@ public enum OptionTable {
         lines.append("options:")
         lines += aligned(options(for: command).map { ($0.helpLabel, $0.help) })
         if command == nil {
-            lines += ["", "Run 'dockdu <command> --help' for a command's options."]
+            lines += ["", "Run 'dockdu <command> --help' for a command's options;", "'dockdu completions bash|zsh|fish' prints a shell completion script."]
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -43,6 +43,15 @@ struct CommandLineEndToEndTests {
         #expect(duration.status == 64 && duration.stderr.contains("--older-than takes a duration"))
     }
 
+    @Test func completionsForEachShell() throws {
+        for shell in ShellCompletions.Shell.allCases {
+            let run = try dockdu("completions", shell.rawValue)
+            #expect(run.status == 0 && run.stdout == ShellCompletions.script(for: shell) && run.stderr.isEmpty)
+        }
+        let bad = try dockdu("completions", "tcsh")
+        #expect(bad.status == 64 && bad.stdout.isEmpty && bad.stderr.contains("bash|zsh|fish"))
+    }
+
     @Test func aMissingRootExits66NamingItAndRoot() throws {
         let run = try dockdu("report", "--root", "/nonexistent/docker", "--json")
         #expect(run.status == 66)

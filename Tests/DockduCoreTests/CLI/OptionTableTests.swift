@@ -68,7 +68,7 @@ extension ArgumentParserTests {
             #expect(help.contains("\n  plan    \(Command.plan.summary)\n"))
             #expect(help.contains("\n  -h, --help  "))
             #expect(!help.contains("--root"))
-            #expect(help.hasSuffix("Run 'dockdu <command> --help' for a command's options.\n"))
+            #expect(help.hasSuffix("Run 'dockdu <command> --help' for a command's options;\n'dockdu completions bash|zsh|fish' prints a shell completion script.\n"))
         }
 
         @Test func labels() {
