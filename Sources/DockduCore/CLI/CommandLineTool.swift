@@ -77,7 +77,10 @@ public enum CommandLineTool {
     /// under the data root is refused: dockdu never writes there.
     static func deliver(_ output: [UInt8], arguments: ParsedArguments, dataRoot: String) -> ExitStatus? {
         guard let path = arguments.value("output") else {
-            ProcessEnvironment.write(output, to: 1)
+            if let error = ProcessEnvironment.write(output, to: 1) {
+                printError("cannot write to standard output: \(error)")
+                return .ioError
+            }
             return nil
         }
         let root = PathFunctions.canonical(dataRoot) ?? dataRoot

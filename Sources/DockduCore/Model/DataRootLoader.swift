@@ -153,7 +153,7 @@ public struct DataRootLoader: Sendable {
             do {
                 let database = try BoltDB(bytes: bytes)
                 struct VolumeRecord: Decodable { var Labels: [String: String]? }
-                try database.bucket([Array("volumes".utf8)])?.forEach { key, value in
+                database.bucket([Array("volumes".utf8)])?.forEach { key, value in
                     guard let value, let record = try? JSONDecoder().decode(VolumeRecord.self, from: Data(value)) else { return }
                     labelsByVolume[String(decoding: key, as: UTF8.self)] = record.Labels ?? [:]
                 }
@@ -176,7 +176,8 @@ public struct DataRootLoader: Sendable {
         let path = ["buildkit", "snapshots.db"]
         guard files.exists(path), let bytes = read(path, into: &model) else { return }
         do {
-            try BoltDB(bytes: bytes).rootBucket.forEach { key, value in
+            let database = try BoltDB(bytes: bytes)
+            database.rootBucket.forEach { key, value in
                 if value == nil { model.buildKitSnapshots.insert(key) }
             }
         } catch {

@@ -47,18 +47,21 @@ public enum ProcessEnvironment {
         return Int64(now.tv_sec)
     }
 
-    /// Writes all of `bytes` to a standard descriptor, retrying short writes and `EINTR`.
-    public static func write(_ bytes: [UInt8], to descriptor: Int32) {
+    /// Writes all of `bytes` to a standard descriptor, retrying short writes and `EINTR`; the
+    /// error when it cannot (a full disk, a closed pipe).
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to descriptor: Int32) -> Errno? {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return
+                    return Errno.current
                 }
                 offset += written
             }
+            return nil
         }
     }
 

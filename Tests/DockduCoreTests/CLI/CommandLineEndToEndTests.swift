@@ -104,6 +104,21 @@ struct CommandLineEndToEndTests {
         #expect(missing.status == 66)
     }
 
+    @Test func aFullStandardOutputIsAnError() throws {
+        let root = try HandMadeDataRoot()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["report", "--root", root.tree.path, "--json", "--no-cache"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74)
+        #expect(stderr.contains("cannot write to standard output"))
+    }
+
     @Test func aPartialScanExitsOneAndSaysSoOnStderr() throws {
         let root = try HandMadeDataRoot()
         try root.write("containers/\(root.liveContainer)/config.v2.json", "{ broken")
