@@ -2,6 +2,27 @@
 public enum Command: String, Sendable, Hashable, CaseIterable {
     case report, plan
 
+    /// What `dockdu <command> --help` shows under "examples": a command line and what it does.
+    public var examples: [(command: String, meaning: String)] {
+        switch self {
+        case .report:
+            [
+                ("sudo dockdu report", "Where the space under /var/lib/docker went, biggest first."),
+                ("sudo dockdu report --json --output /var/lib/dockdu/today.json", "The versioned document, written atomically, for a cron job to keep."),
+                ("sudo dockdu report --compare /var/lib/dockdu/yesterday.json", "What grew and shrank since then: the first thing to read when a disk alert fires."),
+                ("sudo dockdu report --format prometheus --output /var/lib/node_exporter/textfile/dockdu.prom", "Metrics for node_exporter's textfile collector."),
+                ("sudo dockdu report --apparent-size --bytes", "Docker's own byte counts, as docker system df -v gives them."),
+            ]
+        case .plan:
+            [
+                ("sudo dockdu plan", "What docker system prune would remove, and what each step frees; nothing is removed."),
+                ("sudo dockdu plan --all-images --volumes --older-than 7d", "Also images no container uses and anonymous volumes, if a week old."),
+                ("sudo dockdu plan --script > cleanup.sh", "The same as a shell script: read it, then run sh cleanup.sh."),
+                ("sudo dockdu plan --json --keep 'prod-*'", "The plan as JSON, never touching containers or images matching prod-*."),
+            ]
+        }
+    }
+
     /// One line for the command list in `dockdu --help` and the man page.
     public var summary: String {
         switch self {
@@ -198,6 +219,9 @@ public enum OptionTable {
         }
         lines.append("options:")
         lines += aligned(options(for: command).map { ($0.helpLabel, $0.help) })
+        if let command {
+            lines += ["", "examples:"] + command.examples.flatMap { ["  " + $0.command, "      " + $0.meaning] }
+        }
         if command == nil {
             lines += ["", "Run 'dockdu <command> --help' for a command's options;", "'dockdu completions bash|zsh|fish' prints a shell completion script."]
         }

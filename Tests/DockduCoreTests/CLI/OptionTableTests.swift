@@ -47,6 +47,19 @@ extension ArgumentParserTests {
             #expect(OptionTable.usage(for: nil) == "usage: dockdu <command> [options]\n       dockdu --help | --version")
         }
 
+        @Test func everyHelpExampleParses() throws {
+            for command in Command.allCases {
+                #expect(!command.examples.isEmpty)
+                for example in command.examples {
+                    // Shell words of the example, without `sudo dockdu` and the quotes.
+                    let words = example.command.split(separator: " ").dropFirst(2).map { $0.replacingOccurrences(of: "'", with: "") }
+                    let parsed = try ArgumentParser().parse(words)
+                    #expect(parsed.command == command, "\(example.command)")
+                    #expect(OptionTable.helpText(for: command).contains(example.command))
+                }
+            }
+        }
+
         @Test func commandHelp() {
             let help = OptionTable.helpText(for: .report)
             #expect(help.hasPrefix(OptionTable.usage(for: .report) + "\n\n" + Command.report.summary + "\n"))
