@@ -51,8 +51,8 @@ extension ArgumentParserTests {
             for command in Command.allCases {
                 #expect(!command.examples.isEmpty)
                 for example in command.examples {
-                    // Shell words of the example, without `sudo dockdu` and the quotes.
-                    let words = example.command.split(separator: " ").dropFirst(2).map { $0.replacingOccurrences(of: "'", with: "") }
+                    // Shell words of the example, without `sudo dockdu`, quotes and a redirection.
+                    let words = example.command.split(separator: " ").dropFirst(2).prefix { $0 != ">" }.map { $0.replacingOccurrences(of: "'", with: "") }
                     let parsed = try ArgumentParser().parse(words)
                     #expect(parsed.command == command, "\(example.command)")
                     #expect(OptionTable.helpText(for: command).contains(example.command))
