@@ -4,8 +4,9 @@ SWIFT ?= swift
 
 .PHONY: build test test-unit test-engine test-package demo bench clean
 
+# Release, with the Swift runtime linked in, so hosts need no Swift installed.
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # Unit tests, the real-engine proof (root, docker.io, busybox-static, curl, jq), then install and
 # the Debian package, installed on this machine and removed again (root, dpkg-dev, lintian).

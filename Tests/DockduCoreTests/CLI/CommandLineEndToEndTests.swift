@@ -128,3 +128,36 @@ struct CommandLineEndToEndTests {
         #expect(run.stderr.contains("1 part could not be read or parsed"))
     }
 }
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) from util-linux gives the binary a terminal"))
+struct ProgressLineTests {
+    @Test func progressGoesToATerminalOnStderrAndNeverToStdout() throws {
+        let root = try HandMadeDataRoot()
+        let outputs = try TemporaryTree()
+        for (extra, expectsProgress) in [("", true), (" --quiet", false)] {
+            let command = "\(binary) report --root \(root.tree.path) --json --no-cache\(extra) > \(outputs.path)/out.json"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            let terminal = Pipe()
+            process.standardOutput = terminal
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let shown = terminal.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            // The line is cleared when the scan ends: `\r` then erase-to-end-of-line.
+            #expect(shown.contains(Data("\r\u{1B}[K".utf8)) == expectsProgress, "\(String(decoding: shown, as: UTF8.self))")
+            let json = try Data(contentsOf: URL(fileURLWithPath: outputs.path + "/out.json"))
+            #expect(!json.contains(0x1B), "an escape sequence reached stdout")
+            #expect(try JSONDecoder().decode(Report.self, from: json).schemaVersion == 1)
+        }
+    }
+
+    @Test func theLineSaysWhereAndHowMuch() {
+        let progress = WalkProgress()
+        progress.add(inodes: 1234, allocatedBytes: 5 << 20)
+        progress.started(Array("overlay2/abc".utf8) + [0x1B])
+        #expect(ProgressLine.line(progress) == "\r\u{1B}[Kdockdu: 1234 files, 5.0 MiB; walking overlay2/abc\\e")
+    }
+}
