@@ -78,6 +78,9 @@ public struct DataRootScan: Sendable {
             throw ScanError(path: dataRoot, errno: error)
         }
         var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0)
+        if let slot = rules.slot(of: .appeared), tally.inodeCounts[slot] > 0 {
+            result.model.warn(.appeared, "", "\(tally.inodeCounts[slot]) inodes in overlay2/ or containers/ appeared during the scan (a layer or container being made); they are counted as other")
+        }
         if let cacheLocation {
             let cache = LayerCache.from(scan: result, dockduVersion: version, dataRoot: cacheLocation.root, files: files)
             if cache != lookup?.cache {

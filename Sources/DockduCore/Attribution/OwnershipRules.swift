@@ -42,6 +42,7 @@ public struct OwnershipRules: WalkClassifier {
     private var imageMetadataSlots: [[UInt8]: Int32] = [:]
     private var slotNumbers: [SlotOwner: Int32] = [:]
     private var otherSlot: Int32 = 0
+    private var appearedSlot: Int32 = 0
     private var buildCacheSlot: Int32 = 0
 
     public var slotCount: Int { slots.count }
@@ -52,6 +53,7 @@ public struct OwnershipRules: WalkClassifier {
 
     public init(model: DataRootModel) {
         otherSlot = slot(.other)
+        appearedSlot = slot(.appeared)
         buildCacheSlot = slot(.buildCache)
         for branch in [Branch.root, .overlay2, .links, .image, .imageOverlay2, .layerdb, .layerdbChains, .layerdbMounts, .containers, .volumes, .imagedb, .imagedbKind, .imagedbIDs] {
             branches.append(branch)
@@ -158,7 +160,7 @@ public struct OwnershipRules: WalkClassifier {
             return other
         case .overlay2:
             if name.elementsEqual("l".utf8) { return .branch(2, slot: otherSlot) }
-            return overlayNodes[Array(name)] ?? other
+            return overlayNodes[Array(name)] ?? .owned(slot: appearedSlot)
         case .links:
             return linkSlots[Array(name)].map { .owned(slot: $0) } ?? other
         case .image:
@@ -183,7 +185,7 @@ public struct OwnershipRules: WalkClassifier {
         case .layerdbMounts:
             return mountSlots[Array(name)].map { .owned(slot: $0) } ?? other
         case .containers:
-            return containerNodes[Array(name)] ?? other
+            return containerNodes[Array(name)] ?? .owned(slot: appearedSlot)
         case .volumes:
             return volumeNodes[Array(name)] ?? other
         case .layerDirectory(let diff, let rest, let cacheKey):

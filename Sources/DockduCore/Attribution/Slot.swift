@@ -3,6 +3,9 @@
 public enum SlotOwner: Sendable, Hashable {
     /// Docker's metadata and anything else under the root.
     case other
+    /// Entries of `overlay2/` or `containers/` that were not there when the metadata was read:
+    /// made during the scan, counted as ``other``, and reported in a warning.
+    case appeared
     /// BuildKit's `overlay2/` snapshots (its databases under `buildkit/` are ``other``).
     case buildCache
     /// A layer's `diff` directory.
@@ -27,7 +30,7 @@ public enum SlotOwner: Sendable, Hashable {
 
     public var category: Category {
         switch self {
-        case .other: .other
+        case .other, .appeared: .other
         case .buildCache: .buildCache
         case .layerDiff, .layerRest, .imageMetadata: .images
         case .containerDiff, .containerRest: .containers

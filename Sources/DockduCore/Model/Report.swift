@@ -291,7 +291,8 @@ public enum WarningCode: String, Sendable, Codable, Equatable, Hashable {
     case missingDirectory
     /// A computed chain ID does not match layerdb.
     case chainMismatch
-    /// A directory appeared during the scan and is counted as `other`.
+    /// Entries of `overlay2/` or `containers/` appeared during the scan; they are counted as
+    /// `other`.
     case appeared
     /// The layer cache could not be used or written; the figures are a full walk's.
     case cache

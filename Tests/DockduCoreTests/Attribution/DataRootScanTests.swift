@@ -62,6 +62,24 @@ import Testing
         #expect(report.containers.first?.state == .unknown)
     }
 
+    @Test func whatAppearsAfterTheMetadataWasReadIsOtherNotAnOrphan() throws {
+        let root = try HandMadeDataRoot()
+        let descriptor = try FileDescriptor.openDirectory(atPath: root.tree.path)
+        defer { descriptor.close() }
+        let model = DataRootLoader(files: DataRootFiles(root: descriptor)).load()
+        let rules = OwnershipRules(model: model)
+        // A layer being made while dockdu walks.
+        try root.tree.directory("overlay2/brand-new")
+        try root.tree.file("overlay2/brand-new/part", size: 3000)
+        let tally = try TreeWalker(classifier: rules, workerCount: 2).walk(root: descriptor)
+        let appeared = try #require(rules.slot(of: .appeared))
+        #expect(tally.inodeCounts[appeared] == 2)
+        #expect(tally.apparentBytes[appeared] == 3000)
+        let report = ReportBuilder(model: model, rules: rules, tally: tally).build(dataRoot: root.tree.path, mode: .disk, generatedAt: "")
+        #expect(!report.orphans.contains { $0.path == "overlay2/brand-new" })
+        #expect(report.totalBytes == (try root.tree.du()))
+    }
+
     @Test func inconsistenciesAreWarningsNotFailures() throws {
         let root = try HandMadeDataRoot()
         try root.write("containers/\(root.liveContainer)/config.v2.json", "{ not json")
