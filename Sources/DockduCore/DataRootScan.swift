@@ -100,9 +100,7 @@ public struct DataRootScan: Sendable {
     /// data root, which dockdu never writes to.
     private func locateCache(_ directory: String, model: inout DataRootModel) -> (directory: String, path: String, root: String)? {
         let root = PathFunctions.canonical(dataRoot) ?? dataRoot
-        var resolved = PathFunctions.canonical(directory) ?? directory
-        if !resolved.hasPrefix("/") { resolved = (PathFunctions.canonical(".") ?? "") + "/" + resolved }
-        if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
+        if PathFunctions.isWithin(directory, directory: root) {
             model.warn(.cache, "", "not using the cache directory \(directory): it is under the data root, which dockdu never writes to")
             return nil
         }

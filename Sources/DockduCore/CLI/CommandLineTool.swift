@@ -83,11 +83,7 @@ public enum CommandLineTool {
             }
             return nil
         }
-        let root = PathFunctions.canonical(dataRoot) ?? dataRoot
-        var directory = String(path.reversed().drop { $0 != "/" }.reversed())
-        if directory.isEmpty { directory = "." }
-        let resolved = PathFunctions.canonical(directory) ?? directory
-        if resolved == root || resolved.hasPrefix(root + "/") {
+        if PathFunctions.isWithin(path, directory: dataRoot) {
             printError("refusing --output \(TerminalEscaping.escape(path)): it is under the data root, which dockdu never writes to")
             return .usage
         }

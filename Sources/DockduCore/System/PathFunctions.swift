@@ -14,6 +14,21 @@ public enum PathFunctions {
         return String(cString: resolved)
     }
 
+    /// Whether `path` (which need not exist yet) is `directory` or lies under it, with links
+    /// resolved as far as the path exists: dockdu's guard against writing under a data root.
+    public static func isWithin(_ path: String, directory: String) -> Bool {
+        let base = canonical(directory) ?? directory
+        var existing = path.hasPrefix("/") ? path : (canonical(".") ?? "") + "/" + path
+        var missing: [Substring] = []
+        while canonical(existing) == nil, let slash = existing.lastIndex(of: "/") {
+            missing.insert(existing[existing.index(after: slash)...], at: 0)
+            existing = String(existing[..<slash])
+            if existing.isEmpty { existing = "/" ; break }
+        }
+        let resolved = ([canonical(existing) ?? existing] + missing.map(String.init)).joined(separator: "/")
+        return resolved == base || resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+    }
+
     /// Mount points from `/proc/self/mountinfo` (field 5, octal escapes decoded), as bytes.
     public static func mountPoints() -> [[UInt8]] {
         guard let descriptor = try? FileDescriptor.openForReading(atPath: "/proc/self/mountinfo"),
