@@ -187,7 +187,12 @@ private struct WalkWorker {
                 record(error, "stat", depth: depth, entry: index)
                 continue
             }
-            guard let (childDescriptor, status, node) = child else { continue }
+            guard let (childDescriptor, status, node) = child else {
+                // A long run of files (a container writing thousands into one directory) must not
+                // keep an idle worker waiting for the next subdirectory this worker meets.
+                if queue.wantsWork { _ = shareShallowestDirectory(above: depth, queue: queue) }
+                continue
+            }
 
             if queue.wantsWork && !shareShallowestDirectory(above: depth, queue: queue) {
                 queue.push(WalkTask(descriptor: childDescriptor, path: path(depth: depth, entry: index), node: node, device: status.device, inode: status.inode))
