@@ -9,7 +9,7 @@ import FoundationEssentials
 /// written anew, and an entry is used only for exactly the directory it describes.
 public struct LayerCache: Sendable, Codable, Equatable {
     public static let format = "dockdu-layer-cache"
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public struct Entry: Sendable, Codable, Equatable {
         public var device: UInt64

@@ -17,11 +17,37 @@ public struct CachedSubtree: Sendable, Codable, Equatable {
     }
 }
 
-public struct CachedHardLink: Sendable, Codable, Equatable {
+/// An inode with more than one link that a cached subtree reached, once however many of its
+/// links the subtree holds.
+public struct CachedHardLink: Sendable, Equatable {
     public var device: UInt64
     public var inode: UInt64
     public var allocatedBytes: Int64
     public var apparentBytes: Int64
+}
+
+/// Written as four numbers, `[device, inode, allocatedBytes, apparentBytes]`: a layer can hold
+/// thousands of hard links, and an object with four keys each made the cache slower to read
+/// than the directories it spares the walk.
+extension CachedHardLink: Codable {
+    public init(from decoder: any Decoder) throws {
+        var fields = try decoder.unkeyedContainer()
+        device = try fields.decode(UInt64.self)
+        inode = try fields.decode(UInt64.self)
+        allocatedBytes = try fields.decode(Int64.self)
+        apparentBytes = try fields.decode(Int64.self)
+        guard fields.isAtEnd else {
+            throw DecodingError.dataCorruptedError(in: fields, debugDescription: "a hard link is four numbers")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var fields = encoder.unkeyedContainer()
+        try fields.encode(device)
+        try fields.encode(inode)
+        try fields.encode(allocatedBytes)
+        try fields.encode(apparentBytes)
+    }
 }
 
 /// Supplies cached subtrees to a walk. Asked with the subtree's key (from

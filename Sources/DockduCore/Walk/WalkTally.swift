@@ -59,6 +59,7 @@ public struct WalkTally: Sendable, Equatable {
             allocatedBytes: allocatedBytes[slot], apparentBytes: apparentBytes[slot], inodes: inodeCounts[slot],
             directories: directoryCounts[slot], hardLinks: [])
         var previous: (UInt64, UInt64)?
+        var previousInSlot: (UInt64, UInt64)?
         for link in hardLinks {
             let first = previous.map { $0 != (link.device, link.inode) } ?? true
             previous = (link.device, link.inode)
@@ -68,6 +69,9 @@ public struct WalkTally: Sendable, Equatable {
                 subtree.apparentBytes -= link.status.apparentBytes
                 subtree.inodes -= 1
             }
+            // Sorted by inode, then slot: a second link to the same inode in this slot is adjacent.
+            if let previousInSlot, previousInSlot == (link.device, link.inode) { continue }
+            previousInSlot = (link.device, link.inode)
             subtree.hardLinks.append(CachedHardLink(device: link.device, inode: link.inode, allocatedBytes: link.status.allocatedBytes, apparentBytes: link.status.apparentBytes))
         }
         return subtree

@@ -35,6 +35,41 @@ private func figures(_ result: DataRootScan.Result, _ root: HandMadeDataRoot) ->
         #expect(figures(first, root) == figures(full, root))
     }
 
+    @Test func eachHardLinkedInodeIsCachedOnceAsFourNumbers() throws {
+        let root = try HandMadeDataRoot()
+        // Three links to one inode inside layer0, and one inode linked from layer0 and layer1.
+        try root.tree.hardLink("overlay2/layer0/diff/content", "overlay2/layer0/diff/content-2")
+        try root.tree.hardLink("overlay2/layer0/diff/content", "overlay2/layer0/diff/content-3")
+        try root.tree.file("overlay2/layer0/diff/shared", size: 5000)
+        try root.tree.hardLink("overlay2/layer0/diff/shared", "overlay2/layer1/diff/shared")
+        let cacheDirectory = try TemporaryTree()
+        _ = try scan(root, cache: cacheDirectory.path)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path).first)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cacheDirectory.path + "/" + name))) as? [String: Any])
+        let layers = try #require(document["layers"] as? [String: [String: Any]])
+        var linkCounts: [Int] = []
+        for entry in layers.values {
+            let links = try #require((entry["subtree"] as? [String: Any])?["hardLinks"] as? [[Int]])
+            #expect(links.allSatisfy { $0.count == 4 })
+            #expect(Set(links.map { $0[1] }).count == links.count, "an inode once per layer")
+            linkCounts.append(links.count)
+        }
+        #expect(linkCounts.sorted() == [1, 2], "layer0: content and shared; layer1: shared")
+
+        let cached = try scan(root, cache: cacheDirectory.path)
+        #expect(cached.tally.cachedSubtrees == 2)
+        #expect(figures(cached, root) == figures(try scan(root, cache: nil), root))
+
+        // A hard link written any other way is a cache that does not parse: ignored and rebuilt.
+        let path = cacheDirectory.path + "/" + name
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let damaged = try #require(text.range(of: "\"hardLinks\" : [\n          [\n"))
+        try Data(text.replacingCharacters(in: damaged, with: "\"hardLinks\" : [\n          [\n 7,\n").utf8).write(to: URL(fileURLWithPath: path))
+        let ignored = try scan(root, cache: cacheDirectory.path)
+        #expect(ignored.tally.cachedSubtrees == 0)
+        #expect(ignored.model.warnings.contains { $0.code == .cache && $0.message.contains("does not parse") })
+    }
+
     @Test func whatCanChangeIsWalkedAgain() throws {
         let root = try HandMadeDataRoot()
         let cacheDirectory = try TemporaryTree()
