@@ -365,6 +365,7 @@ echo "wall time ratio dockdu/gdu: $(ratio "${median_wall[dockdu]}" "${median_wal
 ((have_workers_knob)) && echo "wall time ratio dockdu 1 worker/du: $(ratio "${median_wall[dockdu-1worker]}" "${median_wall[du]}")" \
     "($(nproc) workers' speed-up over 1: $(ratio "${median_wall[dockdu-1worker]}" "${median_wall[dockdu]}")x)"
 ((have_cache)) && echo "wall time ratio dockdu with a warm layer cache/du: $(ratio "${median_wall[dockdu-cached]}" "${median_wall[du]}")"
+((have_cache)) && echo "dockdu with a warm layer cache costs $(awk -v a="${median_wall[dockdu-cached]}" -v b="${median_wall[dockdu]}" 'BEGIN { printf "%.1f%%", 100 * a / b }') of a full scan"
 echo "dockdu peak RSS: $(awk -v k="${median_rss[dockdu]}" 'BEGIN { printf "%.1f MiB (%d KiB)", k / 1024, k }')"
 
 if ((have_hyperfine)); then
