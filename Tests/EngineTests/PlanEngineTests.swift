@@ -15,6 +15,9 @@ struct PlanEngineTests {
         let binary: String
         var root: String { dir + "/root" }
         var socket: String { dir + "/docker.sock" }
+        /// dockdu's layer cache for this engine: run as root, it would otherwise keep one in the
+        /// system's /var/cache/dockdu.
+        var cache: String { dir + "/cache" }
 
         static func required() throws -> Context {
             let environment = ProcessInfo.processInfo.environment
@@ -25,7 +28,7 @@ struct PlanEngineTests {
         }
 
         func plan(_ arguments: [String]) throws -> (json: PlanDocument, script: String) {
-            let base = [binary, "plan", "--root", root] + arguments
+            let base = [binary, "plan", "--root", root, "--cache", cache] + arguments
             let json = try CommandRunner.run(base + ["--json"])
             guard json.status == 0 else { throw EngineTestError(json.summary) }
             let script = try CommandRunner.run(base + ["--script"])
@@ -130,7 +133,7 @@ struct PlanEngineTests {
         #expect(freed == plan.reclaimableBytes)
         #expect(!FileManager.default.fileExists(atPath: context.dir + "/pwned-by-dockdu"))
         #expect(FileManager.default.fileExists(atPath: context.root + "/overlay2/just-made"))
-        let left = try CommandRunner.run([context.binary, "report", "--root", context.root, "--json"])
+        let left = try CommandRunner.run([context.binary, "report", "--root", context.root, "--json", "--cache", context.cache])
         struct Orphans: Decodable { struct Orphan: Decodable { let path: String }; let orphans: [Orphan] }
         #expect(try JSONDecoder().decode(Orphans.self, from: left.stdout).orphans.map(\.path) == ["overlay2/just-made"])
     }
