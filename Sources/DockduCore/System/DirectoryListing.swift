@@ -21,6 +21,21 @@ struct DirectoryListing {
 
     var count: Int { starts.count }
 
+    /// Moves entries `index...` into a listing of their own (for another worker to walk) and
+    /// keeps entries `..<index` here. Entries already handed off stay marked in the new one.
+    mutating func splitOff(from index: Int) -> DirectoryListing {
+        var tail = DirectoryListing()
+        guard index < count else { return tail }
+        let cut = Int(starts[index])
+        tail.bytes = Array(bytes[cut...])
+        tail.starts = starts[index...].map { $0 - Int32(cut) }
+        tail.types = Array(types[index...])
+        bytes.removeSubrange(cut...)
+        starts.removeSubrange(index...)
+        types.removeSubrange(index...)
+        return tail
+    }
+
     /// Replaces the contents with the entries of the open directory `directory`, read with
     /// `getdents64(2)` through `scratch` (a buffer the caller reuses).
     mutating func read(_ directory: FileDescriptor, scratch: inout [UInt8]) throws(Errno) {

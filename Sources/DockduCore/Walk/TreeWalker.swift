@@ -152,7 +152,11 @@ private struct WalkWorker {
     mutating func walk(_ task: WalkTask, queue: WalkQueue) {
         taskPath = task.path
         if frames.isEmpty { frames.append(Frame()) }
-        guard open(task.descriptor, node: task.node, device: task.device, inode: task.inode, depth: 0) else { return }
+        if let entries = task.entries {
+            adopt(task.descriptor, entries: entries, node: task.node, device: task.device, inode: task.inode)
+        } else {
+            guard open(task.descriptor, node: task.node, device: task.device, inode: task.inode, depth: 0) else { return }
+        }
         var depth = 0
         var lowestOpen = 0
 
@@ -190,7 +194,9 @@ private struct WalkWorker {
             guard let (childDescriptor, status, node) = child else {
                 // A long run of files (a container writing thousands into one directory) must not
                 // keep an idle worker waiting for the next subdirectory this worker meets.
-                if queue.wantsWork { _ = shareShallowestDirectory(above: depth, queue: queue) }
+                if queue.wantsWork && !shareShallowestDirectory(above: depth, queue: queue) {
+                    shareRestOfDirectory(at: depth, queue: queue)
+                }
                 continue
             }
 
@@ -238,6 +244,29 @@ private struct WalkWorker {
             frames[level].shareCursor = candidate
         }
         return false
+    }
+
+    /// Entries left in a directory below which it is not worth sharing half of them: a few
+    /// hundred microseconds of `fstatat`, against an `openat` and a wake-up.
+    static let smallestShare = 256
+
+    /// Hands an idle worker the second half of the entries not yet visited in the directory at
+    /// `depth`, when there are enough: a directory of many files (a cache a container fills, a
+    /// big `lib/`) is then walked by two workers, not one, while the other waits.
+    private mutating func shareRestOfDirectory(at depth: Int, queue: WalkQueue) {
+        let frame = frames[depth]
+        let remaining = frame.listing.count - frame.next
+        guard remaining >= Self.smallestShare, let directory = frame.descriptor else { return }
+        let descriptor: FileDescriptor
+        do throws(Errno) {
+            descriptor = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: directory)
+        } catch {
+            return  // the worker walks it all itself
+        }
+        let entries = frame.listing.splitOff(from: frame.next + remaining / 2)
+        let path = depth == 0 ? taskPath : path(depth: depth - 1, entry: frames[depth - 1].next - 1)
+        queue.push(WalkTask(descriptor: descriptor, path: path, node: frame.node, device: frame.device, inode: frame.inode, entries: entries))
+        tally.directoriesSplit += 1
     }
 
     /// Counts entry `index` of the directory at `depth`; returns it opened when it is a directory
@@ -322,6 +351,17 @@ private struct WalkWorker {
             }
             return false
         }
+    }
+
+    /// Makes frame 0 the part of a directory another worker handed over, already listed.
+    private mutating func adopt(_ descriptor: FileDescriptor, entries: DirectoryListing, node: WalkNode, device: UInt64, inode: UInt64) {
+        frames[0].descriptor = descriptor
+        frames[0].next = 0
+        frames[0].shareCursor = 0
+        frames[0].node = node
+        frames[0].device = device
+        frames[0].inode = inode
+        frames[0].listing = entries
     }
 
     /// Reopens the closed directory above `depth` through `..`, and gives up on the rest of it

@@ -9,11 +9,14 @@ struct WalkTask: Sendable {
     var node: WalkNode
     var device: UInt64
     var inode: UInt64
+    /// When set, only these entries of the directory are the taker's (the rest of a long
+    /// directory another worker is in); nil for the whole directory, read by the taker.
+    var entries: DirectoryListing? = nil
 }
 
-/// The directories waiting for a worker. Workers share a subdirectory only while another worker
-/// is idle, so the queue stays as short as the number of workers, and so does the number of
-/// descriptors it holds.
+/// The directories (or halves of long ones) waiting for a worker. Workers share work only while
+/// another worker is idle, so the queue stays as short as the number of workers, and so does the
+/// number of descriptors it holds.
 final class WalkQueue: Sendable {
     private struct State {
         var tasks: [WalkTask] = []

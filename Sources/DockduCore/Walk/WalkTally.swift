@@ -19,6 +19,8 @@ public struct WalkTally: Sendable, Equatable {
     public var hardLinks: [HardLink] = []
     /// Subtrees taken from a ``WalkCache`` instead of walked.
     public var cachedSubtrees = 0
+    /// Times a worker handed half of a long directory's remaining entries to an idle one.
+    public var directoriesSplit = 0
 
     public init(slotCount: Int) {
         allocatedBytes = Array(repeating: 0, count: slotCount)
@@ -90,6 +92,7 @@ public struct WalkTally: Sendable, Equatable {
         directories += other.directories
         mountPointsSkipped += other.mountPointsSkipped
         cachedSubtrees += other.cachedSubtrees
+        directoriesSplit += other.directoriesSplit
         problems += other.problems
     }
 }

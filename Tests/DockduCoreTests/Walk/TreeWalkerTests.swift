@@ -126,6 +126,57 @@ private func walk(_ tree: TemporaryTree, workers: Int = 2, budget: Int = 64) thr
         #expect(single.allocatedBytes.reduce(0, +) == (try tree.du()))
     }
 
+    @Test func aLongDirectoryIsSharedBetweenWorkersAndCountedOnce() throws {
+        // One directory of 3,000 files (some hard-linked to each other, so both halves may see
+        // one inode), with subdirectories among them: what a container filling a cache leaves.
+        let tree = try TemporaryTree()
+        try tree.directory("owned-cache")
+        for file in 0..<3000 { try tree.file("owned-cache/f\(file)", size: file % 7 * 1000 + 1) }
+        for link in 0..<40 { try tree.hardLink("owned-cache/f\(link)", "owned-cache/l\(link)") }
+        for directory in 0..<12 {
+            try tree.directory("owned-cache/d\(directory)")
+            for file in 0..<5 { try tree.file("owned-cache/d\(directory)/g\(file)", size: 300) }
+        }
+        let single = try walk(tree, workers: 1)
+        #expect(single.directoriesSplit == 0)
+        #expect(single.allocatedBytes.reduce(0, +) == (try tree.du()))
+        // Whether a split happens depends on when the second worker is idle; it nearly always
+        // does at once, and every walk, split or not, must count the same.
+        var splits = 0
+        for _ in 0..<10 where splits == 0 {
+            let parallel = try walk(tree, workers: 2)
+            #expect(parallel.allocatedBytes == single.allocatedBytes)
+            #expect(parallel.apparentBytes == single.apparentBytes)
+            #expect(parallel.inodeCounts == single.inodeCounts)
+            #expect(parallel.directoryCounts == single.directoryCounts)
+            #expect(parallel.inodes == single.inodes)
+            #expect(parallel.problems.isEmpty)
+            splits += parallel.directoriesSplit
+        }
+        #expect(splits > 0, "ten walks with two workers and none shared the long directory")
+    }
+
+    @Test func splittingAListingKeepsEveryNameAndMark() throws {
+        let tree = try TemporaryTree()
+        let names = (0..<500).map { "n\($0)" + String(repeating: "x", count: $0 % 13) }
+        for name in names { try tree.file(name, size: 1) }
+        let directory = try FileDescriptor.openDirectory(atPath: tree.path)
+        defer { directory.close() }
+        var listing = DirectoryListing()
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        try listing.read(directory, scratch: &scratch)
+        listing.handOff(400)
+        let before = (0..<listing.count).map { Array(listing.name(at: $0)) }
+        let tail = listing.splitOff(from: 300)
+        #expect(listing.count == 300 && tail.count == 200)
+        #expect((0..<300).map { Array(listing.name(at: $0)) } == Array(before[..<300]))
+        #expect((0..<200).map { Array(tail.name(at: $0)) } == Array(before[300...]))
+        #expect(tail.types[100] == DirectoryListing.handedOff)
+        #expect(try tail.withName(at: 199) { cName, _ in String(cString: cName) } == String(decoding: before[499], as: UTF8.self))
+        #expect(try listing.withName(at: 299) { cName, _ in String(cString: cName) } == String(decoding: before[299], as: UTF8.self))
+        #expect(Set(before.map { String(decoding: $0, as: UTF8.self) }) == Set(names))
+    }
+
     @Test(.enabled(if: geteuid() == 0, "mounting a tmpfs needs root"))
     func otherFilesystemsAreNotEntered() throws {
         let tree = try TemporaryTree()
