@@ -21,6 +21,9 @@ public struct TreeWalker: Sendable {
     public var progress: WalkProgress?
     /// Supplies subtrees counted before, for ``WalkNode/cacheable(slot:key:)`` directories.
     public var cache: (any WalkCache)?
+    /// For tests: share at every chance, as if a worker were always idle, so that handing off
+    /// directories and halves of long ones is exercised whatever the threads' timing.
+    var sharesAtEveryChance = false
 
     public init(classifier: any WalkClassifier, workerCount: Int = ProcessEnvironment.processorCount, descriptorBudget: Int = 64, progress: WalkProgress? = nil, cache: (any WalkCache)? = nil) {
         self.classifier = classifier
@@ -34,7 +37,7 @@ public struct TreeWalker: Sendable {
     public func walk(root: FileDescriptor) throws(Errno) -> WalkTally {
         let rootStatus = try root.status()
         let descriptor = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
-        let queue = WalkQueue(workerCount: workerCount)
+        let queue = WalkQueue(workerCount: workerCount, alwaysWantsWork: sharesAtEveryChance)
         var rootTally = WalkTally(slotCount: classifier.slotCount)
         rootTally.add(rootStatus, to: Int(classifier.rootNode.slot))
         queue.push(WalkTask(descriptor: descriptor, path: [], node: classifier.rootNode, device: rootStatus.device, inode: rootStatus.inode))

@@ -29,12 +29,16 @@ final class WalkQueue: Sendable {
     private let idleWorkers = Atomic<Int>(0)
     private let queued = Atomic<Int>(0)
     private let workerCount: Int
+    private let alwaysWantsWork: Bool
 
-    init(workerCount: Int) { self.workerCount = workerCount }
+    init(workerCount: Int, alwaysWantsWork: Bool = false) {
+        self.workerCount = workerCount
+        self.alwaysWantsWork = alwaysWantsWork
+    }
 
     /// True when a worker is waiting and nothing is queued for it: the moment to share.
     var wantsWork: Bool {
-        idleWorkers.load(ordering: .relaxed) > queued.load(ordering: .relaxed)
+        alwaysWantsWork || idleWorkers.load(ordering: .relaxed) > queued.load(ordering: .relaxed)
     }
 
     func push(_ task: WalkTask) {

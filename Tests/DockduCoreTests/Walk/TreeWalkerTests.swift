@@ -13,10 +13,12 @@ private struct PrefixClassifier: WalkClassifier {
     }
 }
 
-private func walk(_ tree: TemporaryTree, workers: Int = 2, budget: Int = 64) throws -> WalkTally {
+private func walk(_ tree: TemporaryTree, workers: Int = 2, budget: Int = 64, sharingAtEveryChance: Bool = false) throws -> WalkTally {
     let root = try FileDescriptor.openDirectory(atPath: tree.path)
     defer { root.close() }
-    return try TreeWalker(classifier: PrefixClassifier(), workerCount: workers, descriptorBudget: budget).walk(root: root)
+    var walker = TreeWalker(classifier: PrefixClassifier(), workerCount: workers, descriptorBudget: budget)
+    walker.sharesAtEveryChance = sharingAtEveryChance
+    return try walker.walk(root: root)
 }
 
 @Suite struct TreeWalkerTests {
@@ -140,20 +142,47 @@ private func walk(_ tree: TemporaryTree, workers: Int = 2, budget: Int = 64) thr
         let single = try walk(tree, workers: 1)
         #expect(single.directoriesSplit == 0)
         #expect(single.allocatedBytes.reduce(0, +) == (try tree.du()))
-        // Whether a split happens depends on when the second worker is idle; it nearly always
-        // does at once, and every walk, split or not, must count the same.
-        var splits = 0
-        for _ in 0..<10 where splits == 0 {
-            let parallel = try walk(tree, workers: 2)
-            #expect(parallel.allocatedBytes == single.allocatedBytes)
-            #expect(parallel.apparentBytes == single.apparentBytes)
-            #expect(parallel.inodeCounts == single.inodeCounts)
-            #expect(parallel.directoryCounts == single.directoryCounts)
-            #expect(parallel.inodes == single.inodes)
-            #expect(parallel.problems.isEmpty)
-            splits += parallel.directoriesSplit
+        // Sharing at every chance splits the long directory again and again (3,000 entries down
+        // to halves under 256), whatever the timing; real idle workers split it when they can.
+        for (workers, eager) in [(1, true), (2, true), (2, false), (4, false)] {
+            let walked = try walk(tree, workers: workers, sharingAtEveryChance: eager)
+            if eager { #expect(walked.directoriesSplit >= 7, "\(workers) workers") }
+            #expect(walked.allocatedBytes == single.allocatedBytes)
+            #expect(walked.apparentBytes == single.apparentBytes)
+            #expect(walked.inodeCounts == single.inodeCounts)
+            #expect(walked.directoryCounts == single.directoryCounts)
+            #expect(walked.inodes == single.inodes)
+            #expect(walked.problems.isEmpty)
         }
-        #expect(splits > 0, "ten walks with two workers and none shared the long directory")
+    }
+
+    @Test func sharingAtEveryChanceChangesNoFigure() throws {
+        // Every hand-off path at once: subdirectories at every depth, long directories, hard
+        // links, and a descriptor budget small enough that frames are closed and reopened.
+        let tree = try TemporaryTree()
+        for top in 0..<3 {
+            try tree.directory("owned\(top)")
+            var directory = "owned\(top)"
+            for depth in 0..<6 {
+                directory += "/level\(depth)"
+                try tree.directory(directory)
+                for file in 0..<(depth == 3 ? 600 : 20) { try tree.file("\(directory)/f\(file)", size: depth * 100 + file) }
+            }
+            try tree.hardLink("owned\(top)/level0/f1", "plain-link\(top)")
+        }
+        let single = try walk(tree, workers: 1)
+        for budget in [3, 64] {
+            for workers in [1, 3] {
+                let eager = try walk(tree, workers: workers, budget: budget, sharingAtEveryChance: true)
+                #expect(eager.directoriesSplit > 0)
+                #expect(eager.allocatedBytes == single.allocatedBytes)
+                #expect(eager.apparentBytes == single.apparentBytes)
+                #expect(eager.inodeCounts == single.inodeCounts)
+                #expect(eager.directoryCounts == single.directoryCounts)
+                #expect(eager.problems.isEmpty)
+            }
+        }
+        #expect(single.allocatedBytes.reduce(0, +) == (try tree.du()))
     }
 
     @Test func splittingAListingKeepsEveryNameAndMark() throws {
