@@ -12,4 +12,10 @@ static inline long dockdu_getdents64(int fd, void *buffer, size_t length) {
     return syscall(SYS_getdents64, fd, buffer, length);
 }
 
+/// sched_getaffinity(2) for this thread, as the raw system call: fills `mask` (a bit per CPU this
+/// process may run on) and returns the bytes written, or -1.
+static inline long dockdu_sched_getaffinity(void *mask, size_t length) {
+    return syscall(SYS_sched_getaffinity, 0, length, mask);
+}
+
 #endif

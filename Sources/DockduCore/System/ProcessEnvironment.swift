@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 
 /// Facts about this process and its terminal; the only place the rest of dockdu asks them.
@@ -8,8 +9,14 @@ public enum ProcessEnvironment {
     /// `isatty(3)` of a standard descriptor (0, 1 or 2).
     public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
-    /// Number of processors this process may run on (`sysconf(_SC_NPROCESSORS_ONLN)`).
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// The processors this process may run on: its CPU affinity (`taskset`, systemd's
+    /// `CPUAffinity=`, a container's cpuset), as `nproc` counts them; else those online.
+    public static var processorCount: Int {
+        var mask = [UInt64](repeating: 0, count: 128)  // 8,192 CPUs
+        let written = mask.withUnsafeMutableBytes { dockdu_sched_getaffinity($0.baseAddress, $0.count) }
+        let allowed = written > 0 ? mask.reduce(0) { $0 + $1.nonzeroBitCount } : 0
+        return allowed > 0 ? allowed : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
 
     /// The environment variable `name`, if set (`getenv(3)`).
     public static func variable(_ name: String) -> String? {
