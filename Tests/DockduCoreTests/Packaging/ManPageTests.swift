@@ -65,9 +65,25 @@ import Testing
         }
     }
 
+    /// Every environment variable the code reads is in ENVIRONMENT.
+    @Test func environmentNamesWhatTheCodeReads() throws {
+        let sources = ExternalCommand.repositoryRoot + "/Sources/DockduCore"
+        var read: Set<String> = []
+        for case let file as String in FileManager.default.enumerator(atPath: sources)! where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            for match in text.matches(of: /ProcessEnvironment\.variable\("([A-Z_]+)"\)/) { read.insert(String(match.1)) }
+        }
+        #expect(!read.isEmpty)
+        let lines = try Self.page().lines
+        let start = try #require(lines.firstIndex(of: ".Sh ENVIRONMENT"))
+        let section = lines[(start + 1)...].prefix { !$0.hasPrefix(".Sh ") }
+        let documented = Set(section.filter { $0.hasPrefix(".It Ev ") }.map { String($0.dropFirst(7)) })
+        #expect(documented == read)
+    }
+
     @Test func sectionsAreThoseTheBriefAsksFor() throws {
         let sections = try Self.page().lines.filter { $0.hasPrefix(".Sh ") }.map { String($0.dropFirst(4)) }
-        #expect(sections == ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"])
+        #expect(sections == ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"])
         let text = try Self.page().text
         for reference in ["du 1", "docker-system-df 1", "docker-system-prune 1", "systemd.timer 5", "crontab 5"] {
             #expect(text.contains(".Xr \(reference)"), "SEE ALSO \(reference)")
