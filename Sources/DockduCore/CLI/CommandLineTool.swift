@@ -56,10 +56,9 @@ public enum CommandLineTool {
     static func scan(_ arguments: ParsedArguments, dataRoot: String) -> Result<DataRootScan.Result, ScanFailure> {
         let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
         do {
-            // DOCKDU_WORKERS sets how many threads walk (default: one per processor), for
-            // measuring how the walk scales.
-            let workers = ProcessEnvironment.variable("DOCKDU_WORKERS").flatMap { Int($0) }.map { max(1, $0) } ?? ProcessEnvironment.processorCount
-            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
+            let workers = workerCount(ProcessEnvironment.variable("DOCKDU_WORKERS"), processors: ProcessEnvironment.processorCount)
+            if let warning = workers.warning { printError(warning) }
+            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
             progressLine?.finish()
             return .success(result)
         } catch {
@@ -67,6 +66,19 @@ public enum CommandLineTool {
             printError(error.message)
             return .failure(ScanFailure(status: ExitStatus(error)))
         }
+    }
+
+    /// Most threads `DOCKDU_WORKERS` may ask for.
+    static let maximumWorkers = 1024
+
+    /// How many threads walk: `DOCKDU_WORKERS` when it is a whole number from 1 to
+    /// ``maximumWorkers``, else one per processor; a value that is set but not such a number is
+    /// ignored with a warning rather than silently.
+    static func workerCount(_ value: String?, processors: Int) -> (count: Int, warning: String?) {
+        guard let value, !value.isEmpty else { return (processors, nil) }
+        if let count = Int(value), (1...maximumWorkers).contains(count) { return (count, nil) }
+        let shown = TerminalEscaping.escape(value)
+        return (processors, "ignoring DOCKDU_WORKERS='\(shown)': it takes a whole number from 1 to \(maximumWorkers); using \(processors)")
     }
 
     struct ScanFailure: Error {

@@ -16,9 +16,17 @@ private var binary: String {
 }
 
 private func dockdu(_ arguments: String...) throws -> Run {
+    try dockdu(arguments, environment: [:])
+}
+
+/// With `environment` added to this process's own.
+private func dockdu(_ arguments: [String], environment: [String: String]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -102,6 +110,20 @@ struct CommandLineEndToEndTests {
         #expect(notReport.status == 65 && notReport.stderr.contains("is not a dockdu report"))
         let missing = try dockdu("report", "--root", root.tree.path, "--compare", outputs.path + "/none.json")
         #expect(missing.status == 66)
+    }
+
+    @Test func aBadWorkerCountIsIgnoredWithAWarning() throws {
+        let root = try HandMadeDataRoot()
+        let arguments = ["report", "--root", root.tree.path, "--json", "--no-cache"]
+        let plain = try dockdu(arguments, environment: [:])
+        for value in ["0", "two", "99999"] {
+            let run = try dockdu(arguments, environment: ["DOCKDU_WORKERS": value])
+            #expect(run.status == 0)
+            #expect(run.stderr.contains("ignoring DOCKDU_WORKERS='\(value)'"), "\(run.stderr)")
+            #expect(run.stdout.count == plain.stdout.count, "the report is made as without it")
+        }
+        let one = try dockdu(arguments, environment: ["DOCKDU_WORKERS": "1"])
+        #expect(one.status == 0 && one.stderr.isEmpty)
     }
 
     @Test func aFullStandardOutputIsAnError() throws {
