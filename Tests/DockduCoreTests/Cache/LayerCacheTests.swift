@@ -60,11 +60,15 @@ private func figures(_ result: DataRootScan.Result, _ root: HandMadeDataRoot) ->
         #expect(cached.tally.cachedSubtrees == 2)
         #expect(figures(cached, root) == figures(try scan(root, cache: nil), root))
 
-        // A hard link written any other way is a cache that does not parse: ignored and rebuilt.
-        let path = cacheDirectory.path + "/" + name
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let damaged = try #require(text.range(of: "\"hardLinks\" : [\n          [\n"))
-        try Data(text.replacingCharacters(in: damaged, with: "\"hardLinks\" : [\n          [\n 7,\n").utf8).write(to: URL(fileURLWithPath: path))
+        // A hard link of five numbers is a cache that does not parse: ignored and rebuilt.
+        var damaged = layers
+        let (cacheID, entry) = try #require(layers.first { (($0.value["subtree"] as? [String: Any])?["hardLinks"] as? [[Int]])?.isEmpty == false })
+        var subtree = try #require(entry["subtree"] as? [String: Any])
+        subtree["hardLinks"] = [[1, 2, 3, 4, 5]]
+        damaged[cacheID]?["subtree"] = subtree
+        var damagedDocument = document
+        damagedDocument["layers"] = damaged
+        try JSONSerialization.data(withJSONObject: damagedDocument).write(to: URL(fileURLWithPath: cacheDirectory.path + "/" + name))
         let ignored = try scan(root, cache: cacheDirectory.path)
         #expect(ignored.tally.cachedSubtrees == 0)
         #expect(ignored.model.warnings.contains { $0.code == .cache && $0.message.contains("does not parse") })
