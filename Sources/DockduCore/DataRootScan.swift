@@ -9,8 +9,14 @@ public struct DataRootScan: Sendable {
     public var cacheDirectory: String?
     /// The version written into, and required of, the cache.
     public var version: String
+    /// A cache entry older than this many seconds is walked again (`--cache-max-age`), so every
+    /// layer is re-verified on a rolling schedule.
+    public var cacheMaxAgeSeconds: Int64
 
-    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil, cacheDirectory: String? = nil, version: String = CommandLineTool.version) {
+    public static let defaultCacheMaxAgeSeconds: Int64 = 7 * 86_400
+
+    public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil, cacheDirectory: String? = nil, version: String = CommandLineTool.version, cacheMaxAgeSeconds: Int64 = DataRootScan.defaultCacheMaxAgeSeconds) {
+        self.cacheMaxAgeSeconds = cacheMaxAgeSeconds
         self.dataRoot = dataRoot
         self.workerCount = workerCount
         self.progress = progress

@@ -99,6 +99,6 @@ public struct ReportBuilder: Sendable {
         return Report(
             dataRoot: dataRoot, sizeMode: mode, generatedAt: generatedAt, totalBytes: categories.sum,
             categories: categories, images: images, containers: containers, volumes: volumes, layers: layers,
-            orphans: orphans, warnings: warnings)
+            orphans: orphans, warnings: warnings, metadataComplete: model.completeness)
     }
 }

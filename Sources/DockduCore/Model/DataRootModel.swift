@@ -23,6 +23,20 @@ public struct DataRootModel: Sendable {
     public var hadReadFailure = false
     /// False when some image metadata could not be read: layers then cannot be called unused.
     public var imageMetadataComplete = true
+    /// False when `repositories.json` could not be read or parsed: every image may be tagged, so
+    /// none may be called dangling.
+    public var tagsKnown = true
+    /// False when some container's config, host config or layerdb mount entry could not be read
+    /// or parsed: its mounts and image are unknown, so no volume or image may be called unused.
+    public var containerMetadataComplete = true
+    /// False when some layerdb entry could not be read or holds a value of the wrong shape: an
+    /// overlay2 directory nothing names may belong to it, so none may be called an orphan.
+    public var layerMetadataComplete = true
+
+    /// What the report and the plan must treat as unknown.
+    public var completeness: MetadataCompleteness {
+        MetadataCompleteness(images: imageMetadataComplete, tags: tagsKnown, containers: containerMetadataComplete, layers: layerMetadataComplete)
+    }
 
     public init() {}
 

@@ -21,12 +21,16 @@ public struct Report: Sendable, Codable, Equatable {
     public var layers: [LayerUsage]
     public var orphans: [OrphanUsage]
     public var warnings: [Warning]
+    /// Which metadata the scan could read whole. Where a part is missing, the figures that depend
+    /// on it are unknown rather than reclaimable. Absent in reports written before dockdu 0.2,
+    /// which read as complete.
+    public var metadataComplete: MetadataCompleteness?
 
     public init(
         schemaVersion: Int = Report.currentSchemaVersion, dataRoot: String, sizeMode: SizeMode,
         generatedAt: String, totalBytes: Int64, categories: CategoryBytes, images: [ImageUsage],
         containers: [ContainerUsage], volumes: [VolumeUsage], layers: [LayerUsage],
-        orphans: [OrphanUsage], warnings: [Warning]
+        orphans: [OrphanUsage], warnings: [Warning], metadataComplete: MetadataCompleteness? = MetadataCompleteness()
     ) {
         self.schemaVersion = schemaVersion
         self.dataRoot = dataRoot
@@ -40,7 +44,33 @@ public struct Report: Sendable, Codable, Equatable {
         self.layers = layers
         self.orphans = orphans
         self.warnings = warnings
+        self.metadataComplete = metadataComplete
     }
+}
+
+/// Which of Docker's metadata a scan read whole. A removal that a missing piece could protect is
+/// never proposed, and the report counts what depends on it as unknown, not reclaimable.
+public struct MetadataCompleteness: Sendable, Codable, Equatable {
+    /// Every image config in `imagedb` was read: a layer no image names is truly unreferenced.
+    public var images: Bool
+    /// `repositories.json` was read: an image without a tag is truly dangling.
+    public var tags: Bool
+    /// Every container's config, host config and mount entry was read: a volume or image no
+    /// container names is truly unused.
+    public var containers: Bool
+    /// Every layerdb entry was read and well formed: an overlay2 directory nothing names is truly
+    /// an orphan.
+    public var layers: Bool
+
+    public init(images: Bool = true, tags: Bool = true, containers: Bool = true, layers: Bool = true) {
+        self.images = images
+        self.tags = tags
+        self.containers = containers
+        self.layers = layers
+    }
+
+    /// Nothing is unknown.
+    public var isComplete: Bool { images && tags && containers && layers }
 }
 
 /// How a byte is counted.
