@@ -51,44 +51,82 @@ public struct DataRootScan: Sendable {
             throw ScanError(path: dataRoot, errno: error)
         }
         defer { root.close() }
+        let topEntries: [[UInt8]]
         do {
             // Listing the root is where a non-root user is stopped; say so before anything else.
-            _ = try root.directoryEntries()
+            topEntries = try root.directoryEntries()
         } catch {
             throw ScanError(path: dataRoot, errno: error)
         }
+        // An empty or unrelated folder is a mistyped --root, not a host with nothing on it.
+        let dockerFolders = Set((LinkedFolder.followableNames + ["containerd", "network", "plugins", "swarm", "runtimes", "tmp"]).map { Array($0.utf8) })
+        if !topEntries.contains(where: dockerFolders.contains) {
+            throw ScanError(path: dataRoot, errno: .noSuchFileOrDirectory, kind: .notDataRoot)
+        }
 
-        let files = DataRootFiles(root: root)
+        let canonicalRoot = PathFunctions.canonical(dataRoot) ?? dataRoot
+        var linkWarnings: [Warning] = []
+        let linked = LinkedFolder.find(root: root, canonicalRoot: canonicalRoot) { linkWarnings.append(Warning(code: $0, path: $1, message: $2)) }
+        defer { for entry in linked { entry.descriptor.close() } }
+        let files = DataRootFiles(root: root, followedTopFolders: Set(linked.map { Array($0.folder.name.utf8) }))
         var model = DataRootLoader(files: files).load()
-        if !files.exists(["image"]) && !files.exists(["overlay2"]) && !files.exists(["containers"]) {
-            model.warn(.missingDirectory, "", "no image/, overlay2/ or containers/ here: is this a Docker data root? (see --root)")
-        } else if !files.exists(["image", "overlay2"]), let drivers = try? files.list(["image"]), !drivers.isEmpty {
+        for warning in linkWarnings { model.warn(warning.code, warning.path, warning.message) }
+        model.linkedFolders = linked.map(\.folder)
+        if !files.exists(["image", "overlay2"]), let drivers = try? files.list(["image"]), !drivers.isEmpty {
             let names = drivers.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
             model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
         }
         let rules = OwnershipRules(model: model)
         let cacheLocation = cacheDirectory.flatMap { locateCache($0, model: &model) }
         var lookup: LayerCacheLookup?
+        let now = ProcessEnvironment.unixTime
         if let cacheLocation {
             do {
-                lookup = try LayerCache.load(path: cacheLocation.path, dataRoot: cacheLocation.root, version: version)
-                    .map { LayerCacheLookup(cache: $0, cacheIDs: rules.layerCacheIDs) }
+                if let loaded = try LayerCache.load(path: cacheLocation.path, dataRoot: cacheLocation.root, version: version) {
+                    let (cache, dropped) = loaded.validated()
+                    if dropped > 0 {
+                        model.warn(.cache, "", "\(dropped) entr\(dropped == 1 ? "y" : "ies") of the layer cache \(cacheLocation.path) held impossible figures; those layers are walked again")
+                    }
+                    lookup = LayerCacheLookup(cache: cache, cacheIDs: rules.layerCacheIDs, now: now, maxAgeSeconds: cacheMaxAgeSeconds)
+                }
             } catch {
                 model.warn(.cache, "", "ignoring the layer cache \(cacheLocation.path): \(error); it is rebuilt")
             }
         }
-        let tally: WalkTally
+        var tally: WalkTally
+        let walker = TreeWalker(classifier: rules, workerCount: workerCount, progress: progress, cache: lookup)
         do {
-            tally = try TreeWalker(classifier: rules, workerCount: workerCount, progress: progress, cache: lookup).walk(root: root)
+            tally = try walker.walk(root: root)
         } catch {
             throw ScanError(path: dataRoot, errno: error)
+        }
+        // Each linked folder is walked as the entry it stands for, after the root.
+        for (folder, descriptor) in linked {
+            let name = Array(folder.name.utf8)
+            guard case .branch(let branch, _) = rules.rootNode else { break }
+            let node = name.withUnsafeBufferPointer { rules.child(ofBranch: branch, named: $0) }
+            do {
+                let folderTally = try walker.walk(root: descriptor, node: node, path: name)
+                model.linkedFolderAllocatedBytes[folder.name] = folderTally.totalBytes(mode: .disk)
+                model.linkedFolderApparentBytes[folder.name] = folderTally.totalBytes(mode: .apparent)
+                tally.absorb(folderTally)
+            } catch {
+                model.warn(.unreadable, folder.name, "cannot walk \(folder.target), where its link leads: \(error)")
+            }
         }
         var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0)
         if let slot = rules.slot(of: .appeared), tally.inodeCounts[slot] > 0 {
             result.model.warn(.appeared, "", "\(tally.inodeCounts[slot]) inodes in overlay2/ or containers/ appeared during the scan (a layer or container being made); they are counted as other")
         }
         if let cacheLocation {
-            let cache = LayerCache.from(scan: result, dockduVersion: version, dataRoot: cacheLocation.root, files: files)
+            let (cache, changed) = LayerCache.from(
+                scan: result, previous: lookup?.cache, now: now, maxAgeSeconds: cacheMaxAgeSeconds, dockduVersion: version,
+                dataRoot: cacheLocation.root, files: files)
+            for layer in changed {
+                result.model.warn(
+                    .layerChanged, "overlay2/\(layer.cacheID)/diff",
+                    "this committed layer changed since it was last walked: \(layer.cached.allocatedBytes) bytes on disk and \(layer.cached.inodes) inodes then, \(layer.walked.allocatedBytes) and \(layer.walked.inodes) now; something wrote into an image layer behind the engine")
+            }
             if cache != lookup?.cache {
                 do {
                     try AtomicFile.makeDirectories(cacheLocation.directory)
@@ -106,7 +144,7 @@ public struct DataRootScan: Sendable {
     /// data root, which dockdu never writes to.
     private func locateCache(_ directory: String, model: inout DataRootModel) -> (directory: String, path: String, root: String)? {
         let root = PathFunctions.canonical(dataRoot) ?? dataRoot
-        if PathFunctions.isWithin(directory, directory: root) {
+        if PathFunctions.isWithin(directory, directory: root) || model.linkedFolders.contains(where: { PathFunctions.isWithin(directory, directory: $0.target) }) {
             model.warn(.cache, "", "not using the cache directory \(directory): it is under the data root, which dockdu never writes to")
             return nil
         }
@@ -118,10 +156,18 @@ public struct DataRootScan: Sendable {
 public struct ScanError: Error, Sendable, Equatable {
     public var path: String
     public var errno: Errno
+    private var explicitKind: Kind?
 
-    public enum Kind: Sendable, Equatable { case missing, notDirectory, permissionDenied, unreadable }
+    public enum Kind: Sendable, Equatable { case missing, notDirectory, permissionDenied, unreadable, notDataRoot }
+
+    public init(path: String, errno: Errno, kind: Kind? = nil) {
+        self.path = path
+        self.errno = errno
+        self.explicitKind = kind
+    }
 
     public var kind: Kind {
+        if let explicitKind { return explicitKind }
         if errno == .noSuchFileOrDirectory { return .missing }
         if errno == .notDirectory { return .notDirectory }
         if errno.isPermissionProblem { return .permissionDenied }
@@ -135,6 +181,7 @@ public struct ScanError: Error, Sendable, Equatable {
         case .notDirectory: "data root \(path) is not a directory; give the right one with --root DIR"
         case .permissionDenied: "cannot read data root \(path): \(errno); run with sudo or as root"
         case .unreadable: "cannot read data root \(path): \(errno)"
+        case .notDataRoot: "\(path) holds none of Docker's folders (image/, overlay2/, containers/, volumes/): it is not a data root; give the right one with --root DIR"
         }
     }
 }

@@ -220,7 +220,8 @@ public struct OwnershipRules: WalkClassifier {
 
     /// Layers no image (listed or not) and no container stands on.
     static func unreferencedLayers(in model: DataRootModel) -> Set<String> {
-        guard model.imageMetadataComplete else { return [] }
+        // A layer looks unreferenced when whatever references it could not be read.
+        guard model.imageMetadataComplete, model.layerMetadataComplete, model.containerMetadataComplete else { return [] }
         var used = Set<String>()
         for image in model.images.values { used.formUnion(image.chainIDs) }
         for container in model.containers.values {

@@ -21,7 +21,7 @@ public struct ReportBuilder: Sendable {
 
         var categories = CategoryBytes()
         for (slot, owner) in rules.slots.enumerated() {
-            categories[owner.category] += tally.bytes(slot, mode: mode)
+            categories[owner.category] +|= tally.bytes(slot, mode: mode)
         }
 
         // Images as `docker images` lists them.
@@ -40,12 +40,12 @@ public struct ReportBuilder: Sendable {
             var shared: Int64 = 0
             for chainID in image.chainIDs {
                 let layerBytes = bytes(.layerDiff(chainID: chainID))
-                total += layerBytes
-                if (imagesByLayer[chainID]?.count ?? 0) > 1 { shared += layerBytes }
+                total +|= layerBytes
+                if (imagesByLayer[chainID]?.count ?? 0) > 1 { shared +|= layerBytes }
             }
             return ImageUsage(
                 id: image.id, tags: image.references, dangling: image.references.isEmpty, created: image.created,
-                layers: image.chainIDs, bytes: total, sharedBytes: shared, uniqueBytes: total - shared,
+                layers: image.chainIDs, bytes: total, sharedBytes: shared, uniqueBytes: total -| shared,
                 containers: (containersByImage[image.id] ?? []).map(\.id).sorted())
         }
 
@@ -68,7 +68,7 @@ public struct ReportBuilder: Sendable {
                 state: config == nil ? .unknown : config?.containerState ?? .unknown,
                 created: config?.created, finishedAt: config?.finishedAt,
                 logDriver: container.hostConfig?.logConfig?.type, rwBytes: diff, logBytes: logs,
-                totalBytes: diff + logs + rest, volumes: config?.volumeNames ?? [])
+                totalBytes: diff +| logs +| rest, volumes: config?.volumeNames ?? [])
         }
 
         var containersByVolume: [String: [String]] = [:]
@@ -99,6 +99,11 @@ public struct ReportBuilder: Sendable {
         return Report(
             dataRoot: dataRoot, sizeMode: mode, generatedAt: generatedAt, totalBytes: categories.sum,
             categories: categories, images: images, containers: containers, volumes: volumes, layers: layers,
-            orphans: orphans, warnings: warnings, metadataComplete: model.completeness)
+            orphans: orphans, warnings: warnings, metadataComplete: model.completeness,
+            linkedFolders: model.linkedFolders.map { folder in
+                var counted = folder
+                counted.bytes = (mode == .disk ? model.linkedFolderAllocatedBytes : model.linkedFolderApparentBytes)[folder.name] ?? 0
+                return counted
+            })
     }
 }

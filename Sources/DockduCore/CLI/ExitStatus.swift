@@ -23,7 +23,7 @@ public enum ExitStatus: Int32, Sendable {
 
     init(_ error: ScanError) {
         switch error.kind {
-        case .missing, .notDirectory: self = .noInput
+        case .missing, .notDirectory, .notDataRoot: self = .noInput
         case .permissionDenied: self = .noPermission
         case .unreadable: self = .software
         }

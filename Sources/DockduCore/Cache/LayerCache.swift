@@ -4,12 +4,17 @@ import FoundationEssentials
 /// containers' writable layers, volumes, logs, and layers that are new or whose `diff` directory
 /// is not the one the cache saw (by device, inode, ctime and mtime, to the nanosecond).
 ///
-/// Image layers never change once committed. The cache is never trusted blindly: a file that does
-/// not parse, is for another data root or another dockdu version is ignored (with a warning) and
-/// written anew, and an entry is used only for exactly the directory it describes.
+/// The premise: an image layer never changes once committed, and when a file in it does change,
+/// the `diff` directory's own times may not (a file appended deep in a layer changes only its own
+/// directory). So the cache is never trusted blindly: a file that does not parse, is for another
+/// data root or another dockdu version is ignored (with a warning) and written anew; an entry
+/// with absurd figures is dropped; an entry is used only for exactly the directory it describes,
+/// and only while it is younger than the maximum age (`--cache-max-age`, 7 days by default), so
+/// every layer is walked again on a rolling schedule. A walk that finds other figures than the
+/// entry held is reported: a committed layer changed behind the engine.
 public struct LayerCache: Sendable, Codable, Equatable {
     public static let format = "dockdu-layer-cache"
-    public static let formatVersion = 2
+    public static let formatVersion = 3
 
     public struct Entry: Sendable, Codable, Equatable {
         public var device: UInt64
@@ -18,7 +23,16 @@ public struct LayerCache: Sendable, Codable, Equatable {
         public var changeNanoseconds: Int64
         public var modificationTime: Int64
         public var modificationNanoseconds: Int64
+        /// When the subtree was last walked, in seconds since the epoch.
+        public var verifiedAt: Int64
         public var subtree: CachedSubtree
+
+        /// Whether it may stand in for a walk at `now`: walked no longer than `maxAgeSeconds`
+        /// ago, and not in the future (a clock set back, or an edited file).
+        func isFresh(now: Int64, maxAgeSeconds: Int64) -> Bool {
+            let age = now -| verifiedAt
+            return age >= 0 && age < maxAgeSeconds
+        }
 
         func describes(_ status: FileStatus) -> Bool {
             device == status.device && inode == status.inode && changeTime == status.changeTime
@@ -87,9 +101,28 @@ public struct LayerCache: Sendable, Codable, Equatable {
         return cache
     }
 
-    /// The cache for the next run, from this run's walk: every image layer's `diff`.
-    public static func from(scan: DataRootScan.Result, dockduVersion: String, dataRoot: String, files: DataRootFiles) -> LayerCache {
+    /// The cache without entries whose figures no walk could have produced, and how many were
+    /// dropped: such an entry is walked again rather than trusted.
+    public func validated() -> (cache: LayerCache, dropped: Int) {
+        var kept = self
+        kept.layers = layers.filter { DockerNames.isHexID($0.key.utf8) && $0.value.subtree.isPlausible }
+        return (kept, layers.count - kept.layers.count)
+    }
+
+    /// A committed layer whose walk found other figures than its cache entry held.
+    public struct ChangedLayer: Sendable, Equatable {
+        public var cacheID: String
+        public var cached: CachedSubtree
+        public var walked: CachedSubtree
+    }
+
+    /// The cache for the next run, from this run's walk: every image layer's `diff`. An entry
+    /// of `previous` that this walk used (fresh, for the same directory) is kept with its
+    /// verification time; every other layer gets a new entry verified `now`, and where it had an
+    /// entry with other figures, it is listed as changed.
+    public static func from(scan: DataRootScan.Result, previous: LayerCache?, now: Int64, maxAgeSeconds: Int64, dockduVersion: String, dataRoot: String, files: DataRootFiles) -> (cache: LayerCache, changed: [ChangedLayer]) {
         var layers: [String: Entry] = [:]
+        var changed: [ChangedLayer] = []
         var chainIDs: [String: String] = [:]
         for layer in scan.model.layers.values { chainIDs[layer.cacheID] = layer.chainID }
         for cacheID in scan.rules.layerCacheIDs {
@@ -97,12 +130,22 @@ public struct LayerCache: Sendable, Codable, Equatable {
                   let slot = scan.rules.slot(of: .layerDiff(chainID: chainID)),
                   let status = try? files.status(["overlay2", cacheID, "diff"])
             else { continue }
+            let old = previous?.layers[cacheID]
+            if let old, old.describes(status), old.isFresh(now: now, maxAgeSeconds: maxAgeSeconds) {
+                layers[cacheID] = old
+                continue
+            }
+            let walked = scan.tally.cachedSubtree(slot: slot)
+            if let old, old.subtree != walked {
+                changed.append(ChangedLayer(cacheID: cacheID, cached: old.subtree, walked: walked))
+            }
             layers[cacheID] = Entry(
                 device: status.device, inode: status.inode, changeTime: status.changeTime, changeNanoseconds: status.changeNanoseconds,
                 modificationTime: status.modificationTime, modificationNanoseconds: status.modificationNanoseconds,
-                subtree: scan.tally.cachedSubtree(slot: slot))
+                verifiedAt: now, subtree: walked)
         }
-        return LayerCache(dockduVersion: dockduVersion, dataRoot: dataRoot, layers: layers)
+        changed.sort { $0.cacheID < $1.cacheID }
+        return (LayerCache(dockduVersion: dockduVersion, dataRoot: dataRoot, layers: layers), changed)
     }
 }
 
@@ -110,14 +153,21 @@ public struct LayerCache: Sendable, Codable, Equatable {
 public struct LayerCacheLookup: WalkCache {
     public var cache: LayerCache
     public var cacheIDs: [String]
+    /// Seconds since the epoch, and the most an entry may have aged since it was walked.
+    public var now: Int64
+    public var maxAgeSeconds: Int64
 
-    public init(cache: LayerCache, cacheIDs: [String]) {
+    public init(cache: LayerCache, cacheIDs: [String], now: Int64, maxAgeSeconds: Int64) {
         self.cache = cache
         self.cacheIDs = cacheIDs
+        self.now = now
+        self.maxAgeSeconds = maxAgeSeconds
     }
 
     public func subtree(forKey key: Int32, directory: FileStatus) -> CachedSubtree? {
-        guard key >= 0, Int(key) < cacheIDs.count, let entry = cache.layers[cacheIDs[Int(key)]], entry.describes(directory) else { return nil }
+        guard key >= 0, Int(key) < cacheIDs.count, let entry = cache.layers[cacheIDs[Int(key)]], entry.describes(directory),
+              entry.isFresh(now: now, maxAgeSeconds: maxAgeSeconds)
+        else { return nil }
         return entry.subtree
     }
 }

@@ -1,10 +1,17 @@
 /// Read-only access to files under a data root, every path resolved component by component from
 /// the root's descriptor with `O_NOFOLLOW`, so a symbolic link planted in the tree can never lead a
-/// root-run dockdu outside it. Nothing is ever opened for writing.
+/// root-run dockdu outside it. Nothing is ever opened for writing. The one exception is a top
+/// folder in ``followedTopFolders``: one of Docker's own that an operator moved to another disk
+/// and replaced with a link, checked and listed before the scan (``LinkedFolder``).
 public struct DataRootFiles: Sendable {
     public let root: FileDescriptor
+    /// Top-level folder names whose link is followed, once, as the first component of a path.
+    public let followedTopFolders: Set<[UInt8]>
 
-    public init(root: FileDescriptor) { self.root = root }
+    public init(root: FileDescriptor, followedTopFolders: Set<[UInt8]> = []) {
+        self.root = root
+        self.followedTopFolders = followedTopFolders
+    }
 
     /// The contents of the file at `path` (components relative to the root).
     public func read(_ path: [String], limit: Int = 64 << 20) throws(Errno) -> [UInt8] {
@@ -35,8 +42,8 @@ public struct DataRootFiles: Sendable {
         guard let last = components.popLast() else { return try root.status() }
         var current = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
         defer { current.close() }
-        for component in components {
-            let next = try FileDescriptor.openDirectory(component, relativeTo: current)
+        for (index, component) in components.enumerated() {
+            let next = try openComponent(component, at: index, in: current)
             current.close()
             current = next
         }
@@ -56,10 +63,10 @@ public struct DataRootFiles: Sendable {
     /// Runs `body` with the directory at `path` open.
     public func withDirectory<R>(_ path: [String], _ body: (FileDescriptor) throws(Errno) -> R) throws(Errno) -> R {
         var current = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
-        for component in path {
+        for (index, component) in path.enumerated() {
             let next: FileDescriptor
             do {
-                next = try FileDescriptor.openDirectory(Array(component.utf8), relativeTo: current)
+                next = try openComponent(Array(component.utf8), at: index, in: current)
             } catch {
                 current.close()
                 throw error
@@ -68,6 +75,14 @@ public struct DataRootFiles: Sendable {
             current = next
         }
         return try current.closeAfter(body)
+    }
+
+    /// Opens one component of a path: never following a link, but for a followed top folder.
+    private func openComponent(_ name: [UInt8], at index: Int, in directory: FileDescriptor) throws(Errno) -> FileDescriptor {
+        if index == 0 && followedTopFolders.contains(name) {
+            return try FileDescriptor.openDirectoryFollowingLink(name, relativeTo: directory)
+        }
+        return try FileDescriptor.openDirectory(name, relativeTo: directory)
     }
 
     private func withParent<R>(of path: [String], _ body: (FileDescriptor, [UInt8]) throws(Errno) -> R) throws(Errno) -> R {

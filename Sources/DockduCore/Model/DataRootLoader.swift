@@ -29,16 +29,31 @@ public struct DataRootLoader: Sendable {
         for nameBytes in names {
             let name = String(decoding: nameBytes, as: UTF8.self)
             let path = directory + [name]
-            guard isHexDigest(nameBytes) else {
+            guard DockerNames.isHexID(nameBytes) else {
                 model.strayLayerMetadata.append(nameBytes)
                 continue
             }
             let chainID = "sha256:" + name
             guard let diffID = readText(path + ["diff"], into: &model),
                   let cacheID = readText(path + ["cache-id"], into: &model)
-            else { continue }
+            else {
+                model.layerMetadataComplete = false
+                continue
+            }
             let parent = readText(path + ["parent"], into: &model, optional: true)
-            let size = readText(path + ["size"], into: &model, optional: true).flatMap { Int64($0) }
+            let sizeText = readText(path + ["size"], into: &model, optional: true)
+            // The trust boundary: a value of the wrong shape is a warning, never a path.
+            var problems: [String] = []
+            if !DockerNames.isDigest(diffID.utf8) { problems.append("diff is \(quoted(diffID)), not sha256:<64 hex digits>") }
+            if !DockerNames.isHexID(cacheID.utf8) { problems.append("cache-id is \(quoted(cacheID)), not 64 hex digits") }
+            if let parent, !DockerNames.isDigest(parent.utf8) { problems.append("parent is \(quoted(parent)), not sha256:<64 hex digits>") }
+            let size = sizeText.flatMap { Int64($0) }
+            if let sizeText, size == nil || size.map({ $0 < 0 }) == true { problems.append("size is \(quoted(sizeText)), not a byte count") }
+            guard problems.isEmpty else {
+                model.warn(.corrupt, joined(path), problems.joined(separator: "; ") + "; the layer is left out, and no overlay2 directory is called an orphan")
+                model.layerMetadataComplete = false
+                continue
+            }
             model.layers[chainID] = StoredLayer(chainID: chainID, diffID: diffID, cacheID: cacheID, parent: parent, recordedSize: size)
             let expected = ChainID.chain(of: (parent.map { [$0] } ?? []) + [diffID]).last
             if let parent, let expected, expected != chainID {
@@ -54,11 +69,16 @@ public struct DataRootLoader: Sendable {
     private func loadImages(into model: inout DataRootModel) {
         var references: [String: [String]] = [:]
         let repositoriesPath = Self.imageRoot + ["repositories.json"]
-        if files.exists(repositoriesPath), let bytes = read(repositoriesPath, into: &model) {
-            do {
-                references = try RepositoriesFile.parse(bytes).referencesByImage
-            } catch {
-                model.warn(.corrupt, joined(repositoriesPath), "cannot parse repositories.json; images are shown untagged: \(error)")
+        if files.exists(repositoriesPath) {
+            if let bytes = read(repositoriesPath, into: &model) {
+                do {
+                    references = try RepositoriesFile.parse(bytes).referencesByImage
+                } catch {
+                    model.tagsKnown = false
+                    model.warn(.corrupt, joined(repositoriesPath), "cannot parse repositories.json: \(error); tags are unknown, so no image is called dangling or proposed for removal")
+                }
+            } else {
+                model.tagsKnown = false
             }
         }
         let contentDirectory = Self.imageRoot + ["imagedb", "content", "sha256"]
@@ -69,7 +89,7 @@ public struct DataRootLoader: Sendable {
             }
         }
         guard let names = list(contentDirectory, into: &model) else { return }
-        for nameBytes in names where isHexDigest(nameBytes) {
+        for nameBytes in names where DockerNames.isHexID(nameBytes) {
             let hex = String(decoding: nameBytes, as: UTF8.self)
             let id = "sha256:" + hex
             let path = contentDirectory + [hex]
@@ -82,7 +102,15 @@ public struct DataRootLoader: Sendable {
                 continue
             }
             let parentPath = Self.imageRoot + ["imagedb", "metadata", "sha256", hex, "parent"]
-            let parent = readText(parentPath, into: &model, optional: true)
+            var parent = readText(parentPath, into: &model, optional: true)
+            if let value = parent, !DockerNames.isDigest(value.utf8) {
+                model.warn(.corrupt, joined(parentPath), "parent is \(quoted(value)), not sha256:<64 hex digits>; ignored")
+                parent = nil
+            }
+            if let bad = config.diffIDs.first(where: { !DockerNames.isDigest($0.utf8) }) {
+                model.warn(.corrupt, joined(path), "rootfs.diff_ids holds \(quoted(bad)), not sha256:<64 hex digits>; the image is left out")
+                continue
+            }
             model.images[id] = StoredImage(
                 id: id, created: config.created, diffIDs: config.diffIDs, chainIDs: ChainID.chain(of: config.diffIDs),
                 parent: parent, references: references[id] ?? [], labels: config.config?.labels ?? [:])
@@ -116,28 +144,54 @@ public struct DataRootLoader: Sendable {
                 if !files.exists(configPath) {
                     container.configMissing = true
                     if container.hasMountEntry {
-                        model.warn(.missingDirectory, joined(configPath), "missing; the container's state and name are unknown")
+                        model.containerMetadataComplete = false
+                        model.warn(.missingDirectory, joined(configPath), "missing; the container's state, name, image and volumes are unknown")
                     }
                 } else if let bytes = read(configPath, into: &model) {
                     do {
                         container.config = try ContainerConfig.parse(bytes)
+                        if let image = container.config?.image, !image.isEmpty, !DockerNames.isDigest(image.utf8) {
+                            model.containerMetadataComplete = false
+                            model.warn(.corrupt, joined(configPath), "Image is \(quoted(image)), not sha256:<64 hex digits>; the image it uses is unknown")
+                        }
                     } catch {
-                        model.warn(.corrupt, joined(configPath), "cannot parse container config; its state and name are unknown: \(error)")
+                        model.containerMetadataComplete = false
+                        model.warn(.corrupt, joined(configPath), "cannot parse container config: \(error); its state, name, image and volumes are unknown")
                     }
+                } else {
+                    model.containerMetadataComplete = false
                 }
                 let hostPath = ["containers", id, "hostconfig.json"]
                 if files.exists(hostPath), let bytes = read(hostPath, into: &model) {
-                    container.hostConfig = try? ContainerHostConfig.parse(bytes)
-                    if container.hostConfig == nil {
-                        model.warn(.corrupt, joined(hostPath), "cannot parse hostconfig.json; the log driver is unknown")
+                    do {
+                        container.hostConfig = try ContainerHostConfig.parse(bytes)
+                    } catch {
+                        model.warn(.corrupt, joined(hostPath), "cannot parse hostconfig.json: \(error); the log driver is unknown")
                     }
                 }
             }
             if container.hasMountEntry {
                 let path = mountsDirectory + [id]
-                container.mountID = readText(path + ["mount-id"], into: &model)
-                container.initID = readText(path + ["init-id"], into: &model, optional: true)
-                container.parentChainID = readText(path + ["parent"], into: &model, optional: true)
+                let mountID = readText(path + ["mount-id"], into: &model)
+                let initID = readText(path + ["init-id"], into: &model, optional: true)
+                let parent = readText(path + ["parent"], into: &model, optional: true)
+                var problems: [String] = []
+                if let mountID, !DockerNames.isHexID(mountID.utf8) { problems.append("mount-id is \(quoted(mountID)), not 64 hex digits") }
+                if let initID, initID != (mountID ?? "") + "-init" { problems.append("init-id is \(quoted(initID)), not <mount-id>-init") }
+                if let parent, !DockerNames.isDigest(parent.utf8) { problems.append("parent is \(quoted(parent)), not sha256:<64 hex digits>") }
+                if problems.isEmpty && mountID != nil {
+                    container.mountID = mountID
+                    container.initID = initID
+                    container.parentChainID = parent
+                } else {
+                    // Its layers cannot be found, so no overlay2 directory may be called an orphan,
+                    // and the image it stands on is unknown.
+                    model.layerMetadataComplete = false
+                    model.containerMetadataComplete = false
+                    if !problems.isEmpty {
+                        model.warn(.corrupt, joined(path), problems.joined(separator: "; ") + "; the container's layers are unknown")
+                    }
+                }
             }
             model.containers[id] = container
         }
@@ -153,9 +207,19 @@ public struct DataRootLoader: Sendable {
             do {
                 let database = try BoltDB(bytes: bytes)
                 struct VolumeRecord: Decodable { var Labels: [String: String]? }
+                var undecodable: [String] = []
                 database.bucket([Array("volumes".utf8)])?.forEach { key, value in
-                    guard let value, let record = try? JSONDecoder().decode(VolumeRecord.self, from: Data(value)) else { return }
-                    labelsByVolume[String(decoding: key, as: UTF8.self)] = record.Labels ?? [:]
+                    let name = String(decoding: key, as: UTF8.self)
+                    guard let value else { return }
+                    guard let record = try? JSONDecoder().decode(VolumeRecord.self, from: Data(value)) else {
+                        undecodable.append(name)
+                        return
+                    }
+                    labelsByVolume[name] = record.Labels ?? [:]
+                }
+                if !undecodable.isEmpty {
+                    let shown = undecodable.prefix(3).map(quoted).joined(separator: ", ") + (undecodable.count > 3 ? " and \(undecodable.count - 3) more" : "")
+                    model.warn(.corrupt, joined(metadataPath), "\(undecodable.count) volume record\(undecodable.count == 1 ? "" : "s") (\(shown)) do not decode; their labels are unknown")
                 }
             } catch {
                 model.warn(.corrupt, joined(metadataPath), "cannot read volume metadata; anonymous volumes are told by their names only: \(error)")
@@ -165,7 +229,7 @@ public struct DataRootLoader: Sendable {
             let name = String(decoding: nameBytes, as: UTF8.self)
             guard let status = try? files.status(["volumes", name]), status.isDirectory else { continue }
             let labels = labelsByVolume[name] ?? [:]
-            let anonymous = labels["com.docker.volume.anonymous"] != nil || isHexDigest(nameBytes)
+            let anonymous = labels["com.docker.volume.anonymous"] != nil || DockerNames.isHexID(nameBytes)
             model.volumes[name] = StoredVolume(name: name, anonymous: anonymous, labels: labels)
         }
     }
@@ -206,10 +270,8 @@ public struct DataRootLoader: Sendable {
                     model.warn(.brokenLink, "overlay2/l/\(name)", "not a readable symbolic link")
                     continue
                 }
-                // ../<id>/diff
-                let parts = target.split(separator: 0x2F, omittingEmptySubsequences: true)
-                if parts.count == 3, parts[0].elementsEqual("..".utf8), parts[2].elementsEqual("diff".utf8), present.contains(Array(parts[1])) {
-                    model.links[linkName] = Array(parts[1])
+                if let directory = DockerNames.linkTarget(target), present.contains(directory) {
+                    model.links[linkName] = directory
                 } else {
                     model.warn(.brokenLink, "overlay2/l/\(name)", "points to \(String(decoding: target, as: UTF8.self)), which does not exist")
                 }
@@ -228,16 +290,21 @@ public struct DataRootLoader: Sendable {
         let knownLinks = Set(model.links.keys)
         for name in model.overlayDirectories {
             let id = String(decoding: name, as: UTF8.self)
-            guard files.exists(["overlay2", id, "lower"]), let lower = try? files.read(["overlay2", id, "lower"], limit: 1 << 20) else { continue }
-            for entry in lower.split(separator: 0x3A) {
-                let parts = entry.split(separator: 0x2F)
-                guard parts.count == 2, parts[0].elementsEqual("l".utf8) else {
-                    model.warn(.brokenLink, "overlay2/\(id)/lower", "unexpected entry \(String(decoding: entry, as: UTF8.self))")
-                    continue
-                }
-                if !knownLinks.contains(Array(parts[1])) {
-                    model.warn(.brokenLink, "overlay2/\(id)/lower", "names link l/\(String(decoding: parts[1], as: UTF8.self)), which is missing or broken")
-                }
+            let lower: [UInt8]
+            do {
+                lower = try files.read(["overlay2", id, "lower"], limit: 1 << 16)
+            } catch where error.isMissing {
+                continue
+            } catch {
+                model.warn(.unreadable, "overlay2/\(id)/lower", "cannot read: \(error)")
+                continue
+            }
+            guard let links = DockerNames.lowerLinks(lower) else {
+                model.warn(.corrupt, "overlay2/\(id)/lower", "not a list of at most \(DockerNames.maximumLowerDepth) l/<26-character link> entries joined by ':'")
+                continue
+            }
+            for link in links where !knownLinks.contains(link) {
+                model.warn(.brokenLink, "overlay2/\(id)/lower", "names link l/\(String(decoding: link, as: UTF8.self)), which is missing or broken")
             }
         }
     }
@@ -284,11 +351,12 @@ public struct DataRootLoader: Sendable {
     }
 
     private func joined(_ path: [String]) -> String { path.joined(separator: "/") }
-}
 
-/// 64 lower-case hex digits.
-func isHexDigest(_ name: some Collection<UInt8>) -> Bool {
-    name.count == 64 && name.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    /// A value read from a file, for a message: quoted, cut to a readable length.
+    private func quoted(_ value: String) -> String {
+        let shown = value.count > 80 ? String(value.prefix(77)) + "..." : value
+        return "'\(shown)'"
+    }
 }
 
 /// `bytes` without leading and trailing ASCII white space.

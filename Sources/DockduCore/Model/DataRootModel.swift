@@ -17,6 +17,11 @@ public struct DataRootModel: Sendable {
     public var buildKitSnapshots: Set<[UInt8]> = []
     /// Entries of `layerdb/sha256/` that are not whole layers (half-removed `…-removing`).
     public var strayLayerMetadata: [[UInt8]] = []
+    /// Top folders that are links to directories elsewhere, followed and walked; their bytes are
+    /// filled in after the walk, in both size modes.
+    public var linkedFolders: [LinkedFolder] = []
+    public var linkedFolderApparentBytes: [String: Int64] = [:]
+    public var linkedFolderAllocatedBytes: [String: Int64] = [:]
     /// Problems found while reading metadata.
     public var warnings: [Warning] = []
     /// Whether any part could not be read or parsed (the exit status is then 1).

@@ -25,13 +25,18 @@ public struct Report: Sendable, Codable, Equatable {
     /// on it are unknown rather than reclaimable. Absent in reports written before dockdu 0.2,
     /// which read as complete.
     public var metadataComplete: MetadataCompleteness?
+    /// Top folders that are links to directories elsewhere: followed, walked and counted in
+    /// ``totalBytes``, which `du -sx ROOT` does not see. Absent in reports before dockdu 0.2.
+    public var linkedFolders: [LinkedFolder]?
 
     public init(
         schemaVersion: Int = Report.currentSchemaVersion, dataRoot: String, sizeMode: SizeMode,
         generatedAt: String, totalBytes: Int64, categories: CategoryBytes, images: [ImageUsage],
         containers: [ContainerUsage], volumes: [VolumeUsage], layers: [LayerUsage],
-        orphans: [OrphanUsage], warnings: [Warning], metadataComplete: MetadataCompleteness? = MetadataCompleteness()
+        orphans: [OrphanUsage], warnings: [Warning], metadataComplete: MetadataCompleteness? = MetadataCompleteness(),
+        linkedFolders: [LinkedFolder]? = []
     ) {
+        self.linkedFolders = linkedFolders
         self.schemaVersion = schemaVersion
         self.dataRoot = dataRoot
         self.sizeMode = sizeMode
@@ -103,7 +108,7 @@ public struct CategoryBytes: Sendable, Codable, Equatable {
 
     public init() {}
 
-    public var sum: Int64 { images + containers + logs + volumes + buildCache + orphans + other }
+    public var sum: Int64 { images +| containers +| logs +| volumes +| buildCache +| orphans +| other }
 
     public subscript(category: Category) -> Int64 {
         get {
@@ -275,6 +280,12 @@ public enum OrphanKind: String, Sendable, Codable, Equatable {
     /// A layer that layerdb records but no image and no container uses: its overlay2 directory,
     /// `l/` link and layerdb entry.
     case unreferencedLayer
+
+    /// Whether calling it an orphan rests on every layerdb and mount entry having been read: an
+    /// overlay2 directory nothing names may be the layer of an entry that could not be.
+    public var dependsOnLayerMetadata: Bool {
+        self == .overlayDirectory || self == .unreferencedLayer
+    }
 }
 
 public struct OrphanUsage: Sendable, Codable, Equatable {
@@ -326,4 +337,7 @@ public enum WarningCode: String, Sendable, Codable, Equatable, Hashable {
     case appeared
     /// The layer cache could not be used or written; the figures are a full walk's.
     case cache
+    /// A committed image layer's figures differ from those its cache entry held: something
+    /// wrote into it behind the engine.
+    case layerChanged
 }

@@ -68,7 +68,7 @@ public struct ReportComparison: Sendable, Codable, Equatable {
             old: old.images, new: new.images, id: \.id, name: \.reference, bytes: \.bytes)
         containers = Self.changes(
             old: old.containers, new: new.containers, id: \.id, name: \.name,
-            bytes: { $0.totalBytes - $0.logBytes })
+            bytes: { $0.totalBytes -| $0.logBytes })
         logs = Self.changes(
             old: old.containers, new: new.containers, id: \.id, name: \.name, bytes: \.logBytes)
         volumes = Self.changes(
@@ -103,11 +103,17 @@ public struct ReportComparison: Sendable, Codable, Equatable {
         if version.schemaVersion > Report.currentSchemaVersion {
             throw .newerSchemaVersion(.earlier, found: version.schemaVersion, known: Report.currentSchemaVersion)
         }
+        let report: Report
         do {
-            return try decoder.decode(Report.self, from: data)
+            report = try decoder.decode(Report.self, from: data)
         } catch {
             throw .notAReport(reason: "\(error)")
         }
+        // The trust boundary for earlier reports: a hand-edited or damaged one is refused whole.
+        if let problem = report.validationProblem {
+            throw .notAReport(reason: problem)
+        }
+        return report
     }
 
     // MARK: Types

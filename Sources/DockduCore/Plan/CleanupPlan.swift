@@ -19,6 +19,12 @@ public struct CleanupPlan: Sendable, Codable, Equatable {
     public var policy: PlanPolicy
     /// The scan's warnings: a plan over a partly unreadable root deserves a second look.
     public var warnings: [Warning]
+    /// Why whole kinds of removal were left out: metadata a removal depends on was unreadable,
+    /// so the plan proposes nothing the missing piece could protect.
+    public var notes: [String] = []
+    /// Where linked top folders of the data root lead (``LinkedFolder``): commands under them
+    /// name these paths, and the script accepts them as well as the data root.
+    public var linkedFolders: [String] = []
 }
 
 public struct PlanAction: Sendable, Codable, Equatable {

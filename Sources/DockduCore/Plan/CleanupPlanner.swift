@@ -41,8 +41,19 @@ public struct CleanupPlanner: Sendable {
         let report = scan.report(dataRoot: dataRoot, mode: mode)
         return CleanupPlan(
             schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, dataRootCanonical: canonicalRoot, sizeMode: mode, dryRun: true,
-            generatedAt: scan.generatedAt, reclaimableBytes: state.actions.reduce(0) { $0 + $1.reclaimableBytes },
-            actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings)
+            generatedAt: scan.generatedAt, reclaimableBytes: state.actions.sumOfBytes(\.reclaimableBytes),
+            actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings, notes: state.notes, linkedFolders: scan.model.linkedFolders.map(\.target))
+    }
+
+    /// `relative` (under the data root) as an absolute path, a linked top folder replaced by
+    /// where its link leads, so a command, a mount check and the script's own check all see the
+    /// path the kernel will act on.
+    func absolutePath(_ relative: [UInt8]) -> [UInt8] {
+        let first = relative.split(separator: 0x2F, maxSplits: 1, omittingEmptySubsequences: false)
+        if let head = first.first, let folder = scan.model.linkedFolders.first(where: { $0.name.utf8.elementsEqual(head) }) {
+            return Array(folder.target.utf8) + relative.dropFirst(head.count)
+        }
+        return Array(canonicalRoot.utf8) + [0x2F] + relative
     }
 
     func bytes(_ owner: SlotOwner) -> Int64 {
@@ -90,6 +101,7 @@ private struct PlanState {
     /// Chain ID → images (listed or not) and containers standing on it.
     var holders: [String: Set<String>] = [:]
     var freedLayers = Set<String>()
+    var notes: [String] = []
 
     init(planner: CleanupPlanner) {
         self.planner = planner
@@ -126,9 +138,8 @@ private struct PlanState {
                 continue
             }
             removedContainers.insert(container.id)
-            var freed = planner.bytes(.containerDiff(id: container.id)) + planner.bytes(.containerRest(id: container.id))
-                + planner.bytes(.containerLogs(id: container.id))
-            freed += release(holder: container.id)
+            let freed = planner.bytes(.containerDiff(id: container.id)) +| planner.bytes(.containerRest(id: container.id))
+                +| planner.bytes(.containerLogs(id: container.id)) +| release(holder: container.id)
             let when = state == .created ? "created \(config.created.map(age) ?? "at an unknown time"), never started" : "\(state.rawValue) \(config.finishedAt.map(age) ?? "")"
             actions.append(action(.removeContainer, target: name, reason: when.trimmingSpaces, bytes: freed, command: ["docker", "container", "rm", container.id]))
         }
@@ -162,6 +173,10 @@ private struct PlanState {
 
     mutating func proposeVolumes() {
         guard planner.policy.volumes != .none else { return }
+        guard model.containerMetadataComplete else {
+            notes.append("No volume is proposed: some container's config or mount entry could not be read, so which volumes are mounted is unknown (see the warnings).")
+            return
+        }
         var mounted = Set<String>()
         for container in liveContainers { mounted.formUnion(container.config?.volumeNames ?? []) }
         for volume in model.volumes.values.sorted(by: { $0.name < $1.name }) {
@@ -171,7 +186,7 @@ private struct PlanState {
                 skipped.append(SkippedItem(target: volume.name, reason: reason))
                 continue
             }
-            let freed = planner.bytes(.volumeData(name: volume.name)) + planner.bytes(.volumeRest(name: volume.name))
+            let freed = planner.bytes(.volumeData(name: volume.name)) +| planner.bytes(.volumeRest(name: volume.name))
             let kind = volume.anonymous ? "anonymous volume" : "named volume"
             actions.append(action(.removeVolume, target: volume.name, reason: "\(kind), no container mounts it", bytes: freed, command: ["docker", "volume", "rm", volume.name]))
         }
@@ -181,6 +196,14 @@ private struct PlanState {
 
     mutating func proposeImages() {
         guard planner.policy.images != .none else { return }
+        guard model.tagsKnown else {
+            notes.append("No image is proposed: repositories.json could not be read, so which images are tagged is unknown (see the warnings).")
+            return
+        }
+        guard model.containerMetadataComplete else {
+            notes.append("No image is proposed: some container's config or mount entry could not be read, so which images are in use is unknown (see the warnings).")
+            return
+        }
         let parents = Set(model.images.values.compactMap(\.parent))
         var candidates = model.images.values
             .filter { !$0.references.isEmpty || !parents.contains($0.id) }
@@ -226,8 +249,8 @@ private struct PlanState {
         }
         var freed: Int64 = 0
         for member in group {
-            freed += planner.bytes(.imageMetadata(id: member.id))
-            freed += release(holder: member.id)
+            freed +|= planner.bytes(.imageMetadata(id: member.id))
+            freed +|= release(holder: member.id)
         }
         let reason: String
         if image.references.isEmpty {
@@ -247,7 +270,7 @@ private struct PlanState {
         for chainID in holders.keys.sorted() where holders[chainID]?.contains(holder) == true {
             holders[chainID]?.remove(holder)
             if holders[chainID]?.isEmpty == true && freedLayers.insert(chainID).inserted {
-                freed += planner.bytes(.layerDiff(chainID: chainID)) + planner.bytes(.layerRest(chainID: chainID))
+                freed +|= planner.bytes(.layerDiff(chainID: chainID)) +| planner.bytes(.layerRest(chainID: chainID))
             }
         }
         return freed
@@ -271,10 +294,15 @@ private struct PlanState {
 
     mutating func proposeOrphans(files: DataRootFiles?) {
         guard planner.policy.orphans else { return }
-        let rootBytes = Array(planner.canonicalRoot.utf8)
+        var unknownOwners = 0
         for (index, orphan) in planner.scan.rules.orphans.enumerated() {
             let display = String(decoding: orphan.path, as: UTF8.self)
-            let absolutePath = rootBytes + [0x2F] + orphan.path
+            if !model.layerMetadataComplete && orphan.kind.dependsOnLayerMetadata {
+                skipped.append(SkippedItem(target: display, reason: "some layer metadata is unreadable, and this directory may be that layer's"))
+                unknownOwners += 1
+                continue
+            }
+            let absolutePath = planner.absolutePath(orphan.path)
             if planner.mountPoints.contains(where: { $0 == absolutePath || $0.starts(with: absolutePath + [0x2F]) }) {
                 skipped.append(SkippedItem(target: display, reason: "a filesystem is mounted on or under it"))
                 continue
@@ -289,7 +317,7 @@ private struct PlanState {
                 continue
             }
             let paths = [orphan.path] + orphan.companions
-            let arguments = paths.map { rootBytes + [0x2F] + $0 }
+            let arguments = paths.map { planner.absolutePath($0) }
             let command = ["rm", "-rf", "--"] + arguments.map { String(decoding: $0, as: UTF8.self) }
             let exact = arguments.contains { String(validating: $0, as: UTF8.self) == nil }
             let base64 = exact ? (["rm", "-rf", "--"].map { Data($0.utf8).base64EncodedString() } + arguments.map { Data($0).base64EncodedString() }) : nil
@@ -299,6 +327,12 @@ private struct PlanState {
                 reason: "\(Self.describe(orphan.kind)), modified \(Duration.describe(modified)) ago",
                 reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false))
         }
+        noteUnknownOwners(unknownOwners)
+    }
+
+    mutating func noteUnknownOwners(_ count: Int) {
+        guard count > 0 else { return }
+        notes.append("\(count) overlay2 director\(count == 1 ? "y" : "ies") that nothing names \(count == 1 ? "is" : "are") not proposed: some layerdb or mount entry could not be read, so \(count == 1 ? "it" : "they") may belong to it (see the warnings).")
     }
 
     static func describe(_ kind: OrphanKind) -> String {
@@ -330,7 +364,7 @@ private struct PlanState {
     }
 
     func absolute(_ relative: String) -> String {
-        planner.canonicalRoot + "/" + relative
+        String(decoding: planner.absolutePath(Array(relative.utf8)), as: UTF8.self)
     }
 }
 

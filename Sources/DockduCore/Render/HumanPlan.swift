@@ -42,6 +42,9 @@ public struct HumanPlan: Sendable {
             let kept = TextTable(columns: [.init("TARGET"), .init("WHY")], rows: plan.skipped.map { [TerminalEscaping.escape($0.target), TerminalEscaping.escape($0.reason)] })
             lines += kept.render()
         }
+        if !plan.notes.isEmpty {
+            lines += ["", "LEFT OUT"] + plan.notes.map { "  " + TerminalEscaping.escape($0) }
+        }
         if !plan.warnings.isEmpty {
             lines += ["", "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s") from the scan; see dockdu report."]
         }

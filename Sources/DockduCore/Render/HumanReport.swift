@@ -43,10 +43,18 @@ public struct HumanReport: Sendable {
             case .disk: "disk (allocated blocks, as du -sx)"
             case .apparent: "apparent (st_size, as docker system df)"
             }
-        return [
+        var lines = [
             "Data root \(TerminalEscaping.escape(report.dataRoot)); sizes: \(mode); "
                 + "scanned \(TerminalEscaping.escape(report.generatedAt))"
         ]
+        // Bytes du -sx ROOT does not see, so the operator can reconcile the two totals.
+        for folder in report.linkedFolders ?? [] {
+            let place = folder.otherFilesystem ? "another filesystem" : "the same filesystem"
+            lines.append(
+                "\(folder.name)/ is a link to \(TerminalEscaping.escape(folder.target)) on \(place): its \(size(folder.bytes)) "
+                    + "are counted here; du -sx of the data root does not see them")
+        }
+        return lines
     }
 
     private var summary: [String] {
@@ -167,7 +175,7 @@ public struct HumanReport: Sendable {
         guard count > 0 else { return ["\(title): none"] }
         var lines = ["\(title) (\(count))"] + table.render(width: width)
         if !rest.isEmpty {
-            let restBytes = rest.reduce(0, +)
+            let restBytes = rest.sumOfBytes { $0 }
             let restSize = exactBytes ? "\(restBytes) bytes" : ByteCount.human(restBytes)
             lines.append("… and \(rest.count) more (\(restSize)\(restUnit))")
         }

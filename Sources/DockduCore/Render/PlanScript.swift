@@ -17,6 +17,9 @@ public struct PlanScript: Sendable {
             "# docker commands go to the engine DOCKER_HOST names (default: /var/run/docker.sock).",
             "set -eu",
         ]
+        for note in plan.notes {
+            lines.append("# Left out: \(comment(Array(note.utf8)))")
+        }
         if plan.actions.isEmpty {
             lines += ["", "# Nothing to do."]
         }
@@ -33,19 +36,44 @@ public struct PlanScript: Sendable {
                 "# process (a dockerd on this data root, say) has a file open under it: a layer being",
                 "# written right now also looks unowned.",
                 ShellQuoting.assignment("dockdu_root", Array(Self.findPattern(plan.dataRootCanonical ?? plan.dataRoot).utf8)),
+            ] + Self.insideRootFunction(roots: [plan.dataRootCanonical ?? plan.dataRoot] + plan.linkedFolders) + [
                 "if find /proc/[0-9]*/fd -maxdepth 1 -lname \"$dockdu_root/*\" 2>/dev/null | grep -q .; then",
                 "    echo 'dockdu plan: files under the data root are open (is dockerd running?); orphans left in place' >&2",
                 "else",
             ]
             for (index, action) in orphanActions {
-                lines += commandLines(index: index, action: action, indent: "    ")
+                lines += commandLines(index: index, action: action, indent: "    ", guardPaths: true)
             }
             lines.append("fi")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func commandLines(index: Int, action: PlanAction, indent: String) -> [String] {
+    /// A shell function that refuses, when the script runs, any path that does not resolve (links
+    /// and `..` resolved by `realpath -m`) to somewhere strictly under the data root: whatever
+    /// the tree held when the plan was made, the script cannot be led outside it.
+    /// `roots` are the data root and the targets of its linked top folders.
+    static func insideRootFunction(roots: [String]) -> [String] {
+        var lines: [String] = []
+        for (index, root) in roots.enumerated() {
+            lines.append(ShellQuoting.assignment("dockdu_root_real\(index)", Array(root.utf8)))
+        }
+        let patterns = roots.indices.map { "\"$dockdu_root_real\($0)\"/?*" }.joined(separator: " | ")
+        lines += [
+            "dockdu_inside_root() {",
+            "    for dockdu_path in \"$@\"; do",
+            "        dockdu_real=$(realpath -m -- \"$dockdu_path\") || return 1",
+            "        case $dockdu_real in",
+            "            \(patterns)) ;;",
+            "            *) printf 'dockdu plan: refusing %s: it resolves to %s, outside %s\\n' \"$dockdu_path\" \"$dockdu_real\" \"$dockdu_root_real0\" >&2; return 1 ;;",
+            "        esac",
+            "    done",
+            "}",
+        ]
+        return lines
+    }
+
+    private func commandLines(index: Int, action: PlanAction, indent: String, guardPaths: Bool = false) -> [String] {
         var lines = [
             "\(indent)# \(index + 1). \(action.kind.rawValue) \(comment(targetBytes(action))): \(comment(Array(action.reason.utf8)))",
             "\(indent)#    frees \(ByteCount.human(action.reclaimableBytes)) (\(action.reclaimableBytes) bytes)\(action.advisory ? ", advisory" : "")",
@@ -62,7 +90,12 @@ public struct PlanScript: Sendable {
                 words.append("\"$\(variable)\"")
             }
         }
-        lines.append(indent + words.joined(separator: " "))
+        if guardPaths, let separator = action.command.firstIndex(of: "--") {
+            let paths = words[(separator + 1)...].joined(separator: " ")
+            lines.append(indent + "if dockdu_inside_root \(paths); then \(words.joined(separator: " ")); fi")
+        } else {
+            lines.append(indent + words.joined(separator: " "))
+        }
         return lines
     }
 

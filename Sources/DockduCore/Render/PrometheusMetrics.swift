@@ -122,7 +122,7 @@ public struct PrometheusMetrics: Sendable {
         }
         let rest = sorted.dropFirst(limit)
         add(image: Self.otherLabel, id: Self.otherLabel,
-            unique: rest.reduce(0) { $0 + $1.uniqueBytes }, shared: rest.reduce(0) { $0 + $1.sharedBytes })
+            unique: rest.sumOfBytes(\.uniqueBytes), shared: rest.sumOfBytes(\.sharedBytes))
         return family
     }
 
@@ -146,8 +146,8 @@ public struct PrometheusMetrics: Sendable {
                 logs: container.logBytes, total: container.totalBytes)
         }
         let rest = sorted.dropFirst(limit)
-        add(name: Self.otherLabel, id: Self.otherLabel, rw: rest.reduce(0) { $0 + $1.rwBytes },
-            logs: rest.reduce(0) { $0 + $1.logBytes }, total: rest.reduce(0) { $0 + $1.totalBytes })
+        add(name: Self.otherLabel, id: Self.otherLabel, rw: rest.sumOfBytes(\.rwBytes),
+            logs: rest.sumOfBytes(\.logBytes), total: rest.sumOfBytes(\.totalBytes))
         return family
     }
 
@@ -160,7 +160,7 @@ public struct PrometheusMetrics: Sendable {
             family.add(byteLabels.merging(["volume": Self.name(volume.name)]), volume.bytes)
         }
         let rest = sorted.dropFirst(limit)
-        family.add(byteLabels.merging(["volume": Self.otherLabel]), rest.reduce(0) { $0 + $1.bytes })
+        family.add(byteLabels.merging(["volume": Self.otherLabel]), rest.sumOfBytes(\.bytes))
         return family
     }
 
@@ -348,7 +348,8 @@ extension WarningCode {
         case .missingDirectory: .chainMismatch
         case .chainMismatch: .appeared
         case .appeared: .cache
-        case .cache: nil
+        case .cache: .layerChanged
+        case .layerChanged: nil
         }
     }
 }

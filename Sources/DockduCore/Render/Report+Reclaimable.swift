@@ -31,7 +31,7 @@ public struct ReclaimableSpace: Sendable, Equatable {
 
     /// Sum of every category's reclaimable bytes.
     public var totalBytes: Int64 {
-        Category.allCases.reduce(0) { $0 + self[$1].bytes }
+        Category.allCases.sumOfBytes { self[$0].bytes }
     }
 }
 
@@ -49,34 +49,40 @@ extension Report {
     /// - build cache: all of it (`docker builder prune -a`).
     /// - orphans: all of it; no Docker command frees it, but nothing uses it.
     /// - other: nothing; it is Docker's own state.
+    ///
+    /// Where ``metadataComplete`` says a piece of metadata was unreadable, what depends on it is
+    /// unknown, not reclaimable: no image while tags or containers are unknown, no volume while
+    /// containers are, no overlay2 directory nothing names while layers are.
     public var reclaimable: ReclaimableSpace {
         var space = ReclaimableSpace()
+        let known = metadataComplete ?? MetadataCompleteness()
 
-        let unusedImages = images.filter { $0.containers.isEmpty }
+        let unusedImages = known.tags && known.containers ? images.filter { $0.containers.isEmpty } : []
         space[.images] = .init(
-            bytes: unusedImages.reduce(0) { $0 + $1.uniqueBytes },
-            itemCount: images.count, reclaimableItemCount: unusedImages.count)
+            bytes: unusedImages.sumOfBytes(\.uniqueBytes),
+            itemCount: images.count, reclaimableItemCount: known.tags && known.containers ? unusedImages.count : nil)
 
         let stopped = containers.filter { $0.state.isStopped }
         space[.containers] = .init(
-            bytes: stopped.reduce(0) { $0 + ($1.totalBytes - $1.logBytes) },
+            bytes: stopped.sumOfBytes { $0.totalBytes -| $0.logBytes },
             itemCount: containers.count, reclaimableItemCount: stopped.count)
 
         // A log "item" is a container that has logs.
         space[.logs] = .init(
-            bytes: stopped.reduce(0) { $0 + $1.logBytes },
+            bytes: stopped.sumOfBytes(\.logBytes),
             itemCount: containers.count(where: { $0.logBytes > 0 }),
             reclaimableItemCount: stopped.count(where: { $0.logBytes > 0 }))
 
-        let unusedVolumes = volumes.filter { $0.containers.isEmpty }
+        let unusedVolumes = known.containers ? volumes.filter { $0.containers.isEmpty } : []
         space[.volumes] = .init(
-            bytes: unusedVolumes.reduce(0) { $0 + $1.bytes },
-            itemCount: volumes.count, reclaimableItemCount: unusedVolumes.count)
+            bytes: unusedVolumes.sumOfBytes(\.bytes),
+            itemCount: volumes.count, reclaimableItemCount: known.containers ? unusedVolumes.count : nil)
 
         space[.buildCache] = .init(bytes: categories.buildCache)
+        let removableOrphans = known.layers ? orphans : orphans.filter { !$0.kind.dependsOnLayerMetadata }
         space[.orphans] = .init(
-            bytes: categories.orphans, itemCount: orphans.count,
-            reclaimableItemCount: orphans.count)
+            bytes: known.layers ? categories.orphans : removableOrphans.sumOfBytes(\.bytes), itemCount: orphans.count,
+            reclaimableItemCount: removableOrphans.count)
         space[.other] = .init()
         return space
     }

@@ -15,6 +15,13 @@ public struct FileDescriptor: Sendable, Hashable {
         try open(name, relativeTo: parent, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     }
 
+    /// `openat(2)` of a directory that may be a symbolic link to one: `O_RDONLY|O_DIRECTORY|O_CLOEXEC`.
+    /// Only for the top folders of a data root an operator moved to another disk (see
+    /// ``LinkedFolder``); everywhere else links are never followed.
+    public static func openDirectoryFollowingLink(_ name: [UInt8], relativeTo parent: FileDescriptor) throws(Errno) -> FileDescriptor {
+        try open(name, relativeTo: parent, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
     /// `openat(2)` of a file for reading: `O_RDONLY|O_NOFOLLOW|O_CLOEXEC|O_NOCTTY|O_NONBLOCK`, so a
     /// symbolic link is not followed and a FIFO does not block.
     public static func openForReading(_ name: [UInt8], relativeTo parent: FileDescriptor) throws(Errno) -> FileDescriptor {

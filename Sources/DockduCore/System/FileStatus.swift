@@ -22,8 +22,10 @@ public struct FileStatus: Sendable, Equatable {
         inode = UInt64(raw.st_ino)
         mode = UInt32(raw.st_mode)
         linkCount = UInt64(raw.st_nlink)
-        apparentBytes = Int64(raw.st_size)
-        allocatedBytes = Int64(raw.st_blocks) * 512
+        // st_size and st_blocks are off_t and blkcnt_t (Int64 here); a file system may still
+        // report absurd block counts, which clamp rather than trap.
+        apparentBytes = max(0, Int64(raw.st_size))
+        allocatedBytes = max(0, Int64(raw.st_blocks)).multipliedSaturated(by: 512)
         userID = UInt32(raw.st_uid)
         modificationTime = Int64(raw.st_mtim.tv_sec)
         modificationNanoseconds = Int64(raw.st_mtim.tv_nsec)

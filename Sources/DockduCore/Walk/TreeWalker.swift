@@ -34,13 +34,16 @@ public struct TreeWalker: Sendable {
     }
 
     /// Walks the directory open at `root` (which is not closed). The root inode itself is counted.
-    public func walk(root: FileDescriptor) throws(Errno) -> WalkTally {
+    /// `node` is the root's node (the classifier's own root node by default) and `path` its path
+    /// in messages: another walk's linked folder is walked as the entry it stands for.
+    public func walk(root: FileDescriptor, node rootNode: WalkNode? = nil, path rootPath: [UInt8] = []) throws(Errno) -> WalkTally {
         let rootStatus = try root.status()
         let descriptor = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
         let queue = WalkQueue(workerCount: workerCount, alwaysWantsWork: sharesAtEveryChance)
+        let rootNode = rootNode ?? classifier.rootNode
         var rootTally = WalkTally(slotCount: classifier.slotCount)
-        rootTally.add(rootStatus, to: Int(classifier.rootNode.slot))
-        queue.push(WalkTask(descriptor: descriptor, path: [], node: classifier.rootNode, device: rootStatus.device, inode: rootStatus.inode))
+        rootTally.add(rootStatus, to: Int(rootNode.slot))
+        queue.push(WalkTask(descriptor: descriptor, path: rootPath, node: rootNode, device: rootStatus.device, inode: rootStatus.inode))
 
         let results = WorkerResults(count: workerCount)
         let classifier = self.classifier

@@ -8,6 +8,13 @@ public struct CachedSubtree: Sendable, Codable, Equatable {
     /// Its inodes with more than one link, so they are still counted once across the whole walk.
     public var hardLinks: [CachedHardLink]
 
+    /// Figures a walk could have produced: nothing negative, the directory itself counted, no
+    /// more directories than inodes, and no more than a file system can hold (2^48 inodes).
+    public var isPlausible: Bool {
+        allocatedBytes >= 0 && apparentBytes >= 0 && directories >= 1 && inodes >= directories && inodes < 1 << 48
+            && hardLinks.allSatisfy { $0.allocatedBytes >= 0 && $0.apparentBytes >= 0 }
+    }
+
     public init(allocatedBytes: Int64, apparentBytes: Int64, inodes: Int, directories: Int, hardLinks: [CachedHardLink]) {
         self.allocatedBytes = allocatedBytes
         self.apparentBytes = apparentBytes

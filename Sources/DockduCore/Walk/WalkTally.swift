@@ -34,8 +34,8 @@ public struct WalkTally: Sendable, Equatable {
     }
 
     mutating func add(_ status: FileStatus, to slot: Int) {
-        allocatedBytes[slot] &+= status.allocatedBytes
-        if !status.isDirectory { apparentBytes[slot] &+= status.apparentBytes }
+        allocatedBytes[slot] +|= status.allocatedBytes
+        if !status.isDirectory { apparentBytes[slot] +|= status.apparentBytes }
         inodes += 1
         inodeCounts[slot] += 1
         if status.isDirectory {
@@ -45,12 +45,12 @@ public struct WalkTally: Sendable, Equatable {
     }
 
     mutating func add(_ subtree: CachedSubtree, to slot: Int) {
-        allocatedBytes[slot] &+= subtree.allocatedBytes
-        apparentBytes[slot] &+= subtree.apparentBytes
-        inodes += subtree.inodes
-        inodeCounts[slot] += subtree.inodes
-        directories += subtree.directories
-        directoryCounts[slot] += subtree.directories
+        allocatedBytes[slot] +|= subtree.allocatedBytes
+        apparentBytes[slot] +|= subtree.apparentBytes
+        inodes = inodes.addingSaturated(subtree.inodes)
+        inodeCounts[slot] = inodeCounts[slot].addingSaturated(subtree.inodes)
+        directories = directories.addingSaturated(subtree.directories)
+        directoryCounts[slot] = directoryCounts[slot].addingSaturated(subtree.directories)
         cachedSubtrees += 1
     }
 
@@ -67,8 +67,8 @@ public struct WalkTally: Sendable, Equatable {
             previous = (link.device, link.inode)
             guard Int(link.slot) == slot else { continue }
             if first {
-                subtree.allocatedBytes -= link.status.allocatedBytes
-                subtree.apparentBytes -= link.status.apparentBytes
+                subtree.allocatedBytes = subtree.allocatedBytes -| link.status.allocatedBytes
+                subtree.apparentBytes = subtree.apparentBytes -| link.status.apparentBytes
                 subtree.inodes -= 1
             }
             // Sorted by inode, then slot: a second link to the same inode in this slot is adjacent.
@@ -79,17 +79,45 @@ public struct WalkTally: Sendable, Equatable {
         return subtree
     }
 
+    /// Adds a second walk's figures (a linked folder's), counting an inode with several links
+    /// once across both: one this tally already counted is taken out of `other`'s slot first.
+    public mutating func absorb(_ other: WalkTally) {
+        var counted = Set<DeviceInode>()
+        for link in hardLinks { counted.insert(DeviceInode(device: link.device, inode: link.inode)) }
+        var extra = other
+        var previous: DeviceInode?
+        for link in other.hardLinks {
+            let key = DeviceInode(device: link.device, inode: link.inode)
+            defer { previous = key }
+            // `other` counted each inode once, in its first (lowest-slot) sighting.
+            guard previous != key, counted.contains(key) else { continue }
+            let slot = Int(link.slot)
+            extra.allocatedBytes[slot] = extra.allocatedBytes[slot] -| link.status.allocatedBytes
+            if !link.status.isDirectory { extra.apparentBytes[slot] = extra.apparentBytes[slot] -| link.status.apparentBytes }
+            extra.inodes -= 1
+            extra.inodeCounts[slot] -= 1
+        }
+        merge(extra)
+        hardLinks = (hardLinks + other.hardLinks).sorted { ($0.device, $0.inode, $0.slot) < ($1.device, $1.inode, $1.slot) }
+        problems.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    }
+
+    /// The sum over every slot, in `mode`.
+    public func totalBytes(mode: SizeMode) -> Int64 {
+        (mode == .disk ? allocatedBytes : apparentBytes).sumOfBytes { $0 }
+    }
+
     mutating func merge(_ other: WalkTally) {
         for slot in allocatedBytes.indices {
-            allocatedBytes[slot] &+= other.allocatedBytes[slot]
-            apparentBytes[slot] &+= other.apparentBytes[slot]
+            allocatedBytes[slot] +|= other.allocatedBytes[slot]
+            apparentBytes[slot] +|= other.apparentBytes[slot]
         }
         for slot in inodeCounts.indices {
-            inodeCounts[slot] += other.inodeCounts[slot]
-            directoryCounts[slot] += other.directoryCounts[slot]
+            inodeCounts[slot] = inodeCounts[slot].addingSaturated(other.inodeCounts[slot])
+            directoryCounts[slot] = directoryCounts[slot].addingSaturated(other.directoryCounts[slot])
         }
-        inodes += other.inodes
-        directories += other.directories
+        inodes = inodes.addingSaturated(other.inodes)
+        directories = directories.addingSaturated(other.directories)
         mountPointsSkipped += other.mountPointsSkipped
         cachedSubtrees += other.cachedSubtrees
         directoriesSplit += other.directoriesSplit
@@ -104,4 +132,10 @@ public struct WalkProblem: Sendable, Equatable {
     public var error: Errno
     /// The call that failed, as a person would say it (`open directory`, `stat`).
     public var operation: String
+}
+
+/// An inode's identity on the machine.
+struct DeviceInode: Hashable {
+    var device: UInt64
+    var inode: UInt64
 }

@@ -38,12 +38,12 @@ import Testing
         let kinds = Dictionary(uniqueKeysWithValues: report.orphans.map { ($0.path, $0.kind) })
         #expect(kinds == [
             "overlay2/leftover": .overlayDirectory,
-            "overlay2/gone": .containerLayer,
-            "overlay2/gone-init": .containerLayer,
+            "overlay2/\(root.goneMount)": .containerLayer,
+            "overlay2/\(root.goneMount)-init": .containerLayer,
             "image/overlay2/layerdb/mounts/\(root.goneContainer)": .mountMetadata,
         ])
         #expect(report.orphans.first { $0.path == "overlay2/leftover" }?.bytes == 6000)
-        #expect(report.orphans.first { $0.path == "overlay2/gone" }?.bytes == 3000)
+        #expect(report.orphans.first { $0.path == "overlay2/\(root.goneMount)" }?.bytes == 3000)
         #expect(!report.orphans.contains { $0.path.contains(root.snapshot) })
         #expect(report.categories.buildCache == 4000)
     }
@@ -87,7 +87,7 @@ import Testing
         let report = result.report(dataRoot: root.tree.path, mode: .disk)
         let codes = Set(report.warnings.map { "\($0.code.rawValue) \($0.path)" })
         #expect(codes.contains("brokenLink overlay2/l/DANGLING"))
-        #expect(codes.contains("brokenLink overlay2/layer1/lower"))
+        #expect(codes.contains("brokenLink overlay2/\(root.layers[1])/lower"))
         #expect(codes.contains("corrupt containers/\(root.liveContainer)/config.v2.json"))
         #expect(result.isPartial)
         // The container is still listed, and its bytes still counted, with its state unknown.

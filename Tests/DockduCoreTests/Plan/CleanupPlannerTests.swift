@@ -44,7 +44,7 @@ private func runShell(_ script: String) throws -> Int32 {
         let container = try #require(try plan(root).actions.first)
         // What removing it frees: both layer directories, its links (none here), its directory
         // with logs, and its layerdb/mounts entry.
-        let expected = try root.tree.du("overlay2/live") + root.tree.du("overlay2/live-init")
+        let expected = try root.tree.du("overlay2/\(root.liveMount)") + root.tree.du("overlay2/\(root.liveMount)-init")
             + root.tree.du("containers/\(root.liveContainer)") + root.tree.du("image/overlay2/layerdb/mounts/\(root.liveContainer)")
         #expect(container.reclaimableBytes == expected)
         #expect(before > expected)
@@ -58,7 +58,7 @@ private func runShell(_ script: String) throws -> Int32 {
         let image = plan.actions[1]
         #expect(image.command == ["docker", "image", "rm", "app:1"])
         let layers = try (0..<2).map { index in
-            try root.tree.du("overlay2/layer\(index)") + root.tree.du("overlay2/l/LINK\(index)")
+            try root.tree.du("overlay2/\(root.layers[index])") + root.tree.du("overlay2/l/\(root.links[index])")
                 + root.tree.du("image/overlay2/layerdb/sha256/\(root.chain[index].dropFirst(7))")
         }.reduce(0, +)
         let config = try root.tree.du("image/overlay2/imagedb/content/sha256/\(root.imageHex)")
@@ -93,7 +93,7 @@ private func runShell(_ script: String) throws -> Int32 {
             $0.buildCache = false
         }
         let orphans = plan.actions.filter { $0.kind == .removeOrphan }
-        #expect(Set(orphans.map(\.target)) == ["overlay2/leftover", "overlay2/gone", "overlay2/gone-init", "image/overlay2/layerdb/mounts/\(root.goneContainer)"])
+        #expect(Set(orphans.map(\.target)) == ["overlay2/leftover", "overlay2/\(root.goneMount)", "overlay2/\(root.goneMount)-init", "image/overlay2/layerdb/mounts/\(root.goneContainer)"])
         let before = try root.tree.du()
         #expect(try runShell(PlanScript(plan: plan).render()) == 0)
         let after = try root.tree.du()

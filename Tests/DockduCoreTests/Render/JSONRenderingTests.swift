@@ -14,8 +14,8 @@ import Testing
             .filter { $0.hasPrefix("  \"") }  // two-space indent: top level only
             .map { $0.dropFirst(3).prefix { $0 != "\"" } }
         #expect(keys == [
-            "categories", "containers", "dataRoot", "generatedAt", "images", "layers", "orphans",
-            "schemaVersion", "sizeMode", "totalBytes", "volumes", "warnings",
+            "categories", "containers", "dataRoot", "generatedAt", "images", "layers", "linkedFolders",
+            "metadataComplete", "orphans", "schemaVersion", "sizeMode", "totalBytes", "volumes", "warnings",
         ])
         #expect(text.contains("\"schemaVersion\" : \(Report.currentSchemaVersion)"))
     }

@@ -13,6 +13,12 @@ struct HandMadeDataRoot {
     let liveContainer = String(repeating: "d", count: 64)
     let goneContainer = String(repeating: "e", count: 64)
     let snapshot = "k3f9x0q2m7c1z8w4v6b5n0p2r"  // a bucket in Fixtures/bolt/snapshots.db
+    /// The two layers' overlay2 directories (cache IDs) and `l/` links, of Docker's shapes.
+    let layers = [String(repeating: "1", count: 64), String(repeating: "2", count: 64)]
+    let links = ["LINKAAAAAAAAAAAAAAAAAAAAA0", "LINKAAAAAAAAAAAAAAAAAAAAA1"]
+    /// The live and the gone container's mount IDs.
+    let liveMount = String(repeating: "3", count: 64)
+    let goneMount = String(repeating: "4", count: 64)
 
     var chain: [String] { ChainID.chain(of: [diff0, diff1]) }
 
@@ -23,20 +29,20 @@ struct HandMadeDataRoot {
                           "image/overlay2/imagedb/content/sha256", "overlay2", "overlay2/l", "containers", "volumes", "buildkit"] {
             try tree.directory(directory)
         }
-        // Layers: cache ids "layer0" and "layer1".
         for (index, diff) in [diff0, diff1].enumerated() {
             let entry = "image/overlay2/layerdb/sha256/" + String(chain[index].dropFirst(7))
+            let layer = layers[index]
             try tree.directory(entry)
             try write("\(entry)/diff", diff)
-            try write("\(entry)/cache-id", "layer\(index)")
+            try write("\(entry)/cache-id", layer)
             if index > 0 { try write("\(entry)/parent", chain[index - 1]) }
-            try tree.directory("overlay2/layer\(index)")
-            try tree.directory("overlay2/layer\(index)/diff")
-            try tree.file("overlay2/layer\(index)/diff/content", size: 10_000 * (index + 1))
-            try write("overlay2/layer\(index)/link", "LINK\(index)")
-            try tree.symbolicLink("../layer\(index)/diff", at: "overlay2/l/LINK\(index)")
+            try tree.directory("overlay2/\(layer)")
+            try tree.directory("overlay2/\(layer)/diff")
+            try tree.file("overlay2/\(layer)/diff/content", size: 10_000 * (index + 1))
+            try write("overlay2/\(layer)/link", links[index])
+            try tree.symbolicLink("../\(layer)/diff", at: "overlay2/l/\(links[index])")
         }
-        try write("overlay2/layer1/lower", "l/LINK0:l/MISSINGLINK")
+        try write("overlay2/\(layers[1])/lower", "l/\(links[0]):l/MISSINGLINKMISSINGLINK0000")
         try tree.symbolicLink("../nowhere/diff", at: "overlay2/l/DANGLING")
         try write("image/overlay2/imagedb/content/sha256/\(imageHex)", #"{"created":"2026-01-01T00:00:00Z","rootfs":{"type":"layers","diff_ids":["\#(diff0)","\#(diff1)"]}}"#)
         try write("image/overlay2/repositories.json", #"{"Repositories":{"app":{"app:1":"sha256:\#(imageHex)"}}}"#)
@@ -46,7 +52,7 @@ struct HandMadeDataRoot {
         try write("containers/\(liveContainer)/config.v2.json", #"{"ID":"\#(liveContainer)","Name":"/web","Image":"sha256:\#(imageHex)","State":{"Running":false,"StartedAt":"2026-01-01T00:00:00Z","FinishedAt":"2026-01-02T00:00:00Z"},"MountPoints":{"/data":{"Type":"volume","Name":"data"}}}"#)
         try tree.file("containers/\(liveContainer)/\(liveContainer)-json.log", size: 7000)
         try tree.file("containers/\(liveContainer)/\(liveContainer)-json.log.1", size: 9000)
-        for (container, mount) in [(liveContainer, "live"), (goneContainer, "gone")] {
+        for (container, mount) in [(liveContainer, liveMount), (goneContainer, goneMount)] {
             try tree.directory("image/overlay2/layerdb/mounts/\(container)")
             try write("image/overlay2/layerdb/mounts/\(container)/mount-id", mount)
             try write("image/overlay2/layerdb/mounts/\(container)/init-id", "\(mount)-init")
