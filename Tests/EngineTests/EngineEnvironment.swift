@@ -10,6 +10,9 @@ enum EnginePhase: String, Sendable {
     case stopped
     /// The stopped tree is damaged behind the engine's back, one way after another.
     case damaged
+    /// Copies of the stopped tree, each damaged one hostile way: values that point outside the
+    /// root, unreadable metadata, moved folders, absurd caches.
+    case hostile
 }
 
 /// What `Tests/Engine/run` hands the tests through the environment.
@@ -29,6 +32,9 @@ struct EngineEnvironment: Sendable {
     var liveSystemDFPath: String { dir + "/expect/live-system-df.json" }
     /// Where a test may keep scratch files of its own (outside the data root).
     var scratch: String { dir + "/scratch" }
+    /// A copy of the stopped, undamaged tree that `Tests/Engine/run` made before the damaged
+    /// phase; the hostile phase copies it and never changes it.
+    var pristine: String { dir + "/pristine" }
 
     static let current: EngineEnvironment? = {
         let environment = ProcessInfo.processInfo.environment
@@ -57,6 +63,8 @@ enum PhaseReason {
         "needs a stopped, quiet engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=stopped"
     static let damaged: Comment =
         "damages a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=damaged"
+    static let hostile: Comment =
+        "damages copies of a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=hostile"
 }
 
 struct EngineTestError: Error, CustomStringConvertible {

@@ -97,6 +97,15 @@ enum Measure {
         return entries.sorted()
     }
 
+    /// The names, types and content hashes under `path`: what a removal elsewhere must leave as
+    /// it was (a hard link removed elsewhere changes a file's link count and ctime, not these).
+    static func contents(_ path: String) throws -> [String] {
+        let result = try CommandRunner.bash(
+            "cd \"$1\" && find . -xdev -printf '%y %P\\n' | sort && find . -xdev -type f -print0 | sort -z | xargs -0 -r sha256sum --", [path])
+        guard result.status == 0 else { throw EngineTestError(result.summary) }
+        return result.stdoutText.split(separator: "\n").map(String.init)
+    }
+
     private static func firstNumber(_ text: String, from command: String) throws -> Int64 {
         let digits = text.prefix { $0.isNumber }
         guard let value = Int64(digits) else {

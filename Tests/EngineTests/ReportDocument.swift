@@ -82,6 +82,20 @@ struct ReportDocument: Decodable, Sendable {
     let layers: [Layer]
     let orphans: [Orphan]
     let warnings: [Warning]
+    struct Completeness: Decodable, Sendable {
+        let images: Bool
+        let tags: Bool
+        let containers: Bool
+        let layers: Bool
+    }
+    struct LinkedFolder: Decodable, Sendable {
+        let name: String
+        let target: String
+        let otherFilesystem: Bool
+        let bytes: Int64
+    }
+    let metadataComplete: Completeness
+    let linkedFolders: [LinkedFolder]
 
     func container(_ id: String) -> Container? { containers.first { $0.id == id } }
     func volume(_ name: String) -> Volume? { volumes.first { $0.name == name } }
