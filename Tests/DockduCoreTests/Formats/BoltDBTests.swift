@@ -309,15 +309,13 @@ import Testing
 
     /// Bucket values nested past the depth limit are refused, not recursed into until the stack runs out.
     @Test func nestingTooDeep() throws {
-        #expect(throws: Never.self) { try BoltDB(bytes: Self.nestedInlineBuckets(depth: 20)) }
-        let error = #expect(throws: BoltDB.FormatError.self) {
+        #expect(throws: Never.self) { try BoltDB(bytes: Self.nestedInlineBuckets(depth: 64)) }
+        #expect(throws: BoltDB.FormatError.nestedTooDeep(limit: 64)) {
+            try BoltDB(bytes: Self.nestedInlineBuckets(depth: 65))
+        }
+        #expect(throws: BoltDB.FormatError.nestedTooDeep(limit: 64)) {
             try BoltDB(bytes: Self.nestedInlineBuckets(depth: 1000))
         }
-        guard case .malformedPage(_, let reason) = error else {
-            Issue.record("expected malformedPage, got \(String(describing: error))")
-            return
-        }
-        #expect(reason.contains("levels deep"))
     }
 
     @Test func handBuiltFileWithNestedInlineBuckets() throws {
