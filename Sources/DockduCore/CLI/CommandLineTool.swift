@@ -14,12 +14,10 @@ public enum CommandLineTool {
             return ExitStatus.usage.rawValue
         }
         if parsed.flag("help") {
-            ProcessEnvironment.write(Array(OptionTable.helpText(for: parsed.command).utf8), to: 1)
-            return ExitStatus.success.rawValue
+            return emit(OptionTable.helpText(for: parsed.command, width: outputWidth)).rawValue
         }
         if parsed.flag("version") {
-            ProcessEnvironment.write(Array("dockdu \(version)\n".utf8), to: 1)
-            return ExitStatus.success.rawValue
+            return emit("dockdu \(version)\n").rawValue
         }
         switch parsed.command {
         case .report: return ReportCommand(arguments: parsed).run().rawValue
@@ -36,14 +34,26 @@ public enum CommandLineTool {
         let names = ShellCompletions.Shell.allCases.map(\.rawValue).joined(separator: "|")
         guard arguments.count == 1, let shell = ShellCompletions.Shell(rawValue: arguments[0]) else {
             if arguments == ["--help"] || arguments == ["-h"] {
-                ProcessEnvironment.write(Array("usage: dockdu completions \(names)\n\nPrint a completion script for the shell, for example:\n  dockdu completions bash > /etc/bash_completion.d/dockdu\n".utf8), to: 1)
-                return .success
+                return emit("usage: dockdu completions \(names)\n\nPrint a completion script for the shell, for example:\n  dockdu completions bash > /etc/bash_completion.d/dockdu\n")
             }
             printError("completions takes one shell: \(names)\nusage: dockdu completions \(names)")
             return .usage
         }
-        ProcessEnvironment.write(Array(ShellCompletions.script(for: shell).utf8), to: 1)
-        return .success
+        return emit(ShellCompletions.script(for: shell))
+    }
+
+    /// Writes `text` to standard output: success, or `EX_IOERR` with the reason on standard
+    /// error when it cannot be written (a full disk, a closed pipe), as for every other output.
+    static func emit(_ text: String) -> ExitStatus {
+        guard let error = ProcessEnvironment.write(Array(text.utf8), to: 1) else { return .success }
+        printError("cannot write to standard output: \(error)")
+        return .ioError
+    }
+
+    /// Columns to lay text out in: the terminal's when standard output is one, else 80.
+    static var outputWidth: Int {
+        guard ProcessEnvironment.isTerminal(1), let columns = FileDescriptor(rawValue: 1).terminalColumns else { return 80 }
+        return min(max(columns, 40), 200)
     }
 
     /// `dockdu: <message>` on standard error.
@@ -53,12 +63,12 @@ public enum CommandLineTool {
 
     /// Scans the data root with the progress line and cache the options ask for; on failure the
     /// error is printed and its exit status returned.
-    static func scan(_ arguments: ParsedArguments, dataRoot: String) -> Result<DataRootScan.Result, ScanFailure> {
+    static func scan(_ arguments: ParsedArguments, dataRoot: String, cacheMaxAgeSeconds: Int64) -> Result<DataRootScan.Result, ScanFailure> {
         let progressLine = ProgressLine.startIfWanted(quiet: arguments.flag("quiet"))
         do {
             let workers = workerCount(ProcessEnvironment.variable("DOCKDU_WORKERS"), processors: ProcessEnvironment.processorCount)
             if let warning = workers.warning { printError(warning) }
-            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments)).run()
+            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments), cacheMaxAgeSeconds: cacheMaxAgeSeconds).run()
             progressLine?.finish()
             return .success(result)
         } catch {
@@ -85,8 +95,9 @@ public enum CommandLineTool {
         var status: ExitStatus
     }
 
-    /// Writes a command's output: to `--output FILE` atomically, else to standard output. A file
-    /// under the data root is refused: dockdu never writes there.
+    /// Writes a command's output to `--output FILE` (see ``OutputFile`` for how a file, a link,
+    /// a FIFO or a device is written), else to standard output. A file under the data root is
+    /// refused: dockdu never writes there.
     static func deliver(_ output: [UInt8], arguments: ParsedArguments, dataRoot: String) -> ExitStatus? {
         guard let path = arguments.value("output") else {
             if let error = ProcessEnvironment.write(output, to: 1) {
@@ -95,15 +106,22 @@ public enum CommandLineTool {
             }
             return nil
         }
+        let shown = TerminalEscaping.escape(path)
         if PathFunctions.isWithin(path, directory: dataRoot) {
-            printError("refusing --output \(TerminalEscaping.escape(path)): it is under the data root, which dockdu never writes to")
+            printError("refusing --output \(shown): it is under the data root, which dockdu never writes to")
             return .usage
         }
-        do {
-            try AtomicFile.write(output, to: path)
+        do throws(OutputFileError) {
+            try OutputFile.write(output, to: path)
         } catch {
-            printError("cannot write \(TerminalEscaping.escape(path)): \(error)")
-            return .cannotCreate
+            switch error {
+            case .isDirectory: printError("cannot write --output \(shown): it is a directory; name a file in it")
+            case .refused(let kind): printError("refusing --output \(shown): it is \(kind), which a report is not written over")
+            case .danglingLink: printError("cannot write --output \(shown): it is a symbolic link to a file that does not exist")
+            case .cannotCreate(let errno): printError("cannot write --output \(shown): \(errno)")
+            case .cannotWrite(let errno): printError("cannot write --output \(shown): \(errno)")
+            }
+            return ExitStatus(error)
         }
         return nil
     }
@@ -116,15 +134,16 @@ public enum CommandLineTool {
         return ProcessEnvironment.isRoot ? "/var/cache/dockdu" : nil
     }
 
-    /// The data root: `--root`, else `data-root` from `/etc/docker/daemon.json`, else
-    /// `/var/lib/docker`.
-    static func dataRoot(_ arguments: ParsedArguments) -> String {
-        if let root = arguments.value("root") { return root }
-        if let descriptor = try? FileDescriptor.openForReading(atPath: DaemonConfiguration.defaultPath),
-           let bytes = try? descriptor.closeAfter({ file throws(Errno) in try file.readAll(limit: 1 << 20) }),
-           let configured = try? DaemonConfiguration.parse(bytes).dataRoot, !configured.isEmpty {
-            return configured
+    /// The data root: `--root`, else `data-root` from daemon.json (`DOCKDU_DAEMON_CONFIG`, else
+    /// /etc/docker/daemon.json), else `/var/lib/docker`. A daemon.json that is there but
+    /// unusable stops the run (`EX_CONFIG`) rather than scanning a guessed root.
+    static func dataRoot(_ arguments: ParsedArguments) -> Result<String, DaemonConfigurationError> {
+        if let root = arguments.value("root") { return .success(root) }
+        let path = ProcessEnvironment.variable("DOCKDU_DAEMON_CONFIG").flatMap { $0.isEmpty ? nil : $0 } ?? DaemonConfiguration.defaultPath
+        do throws(DaemonConfigurationError) {
+            return .success(try DaemonConfiguration.dataRoot(configurationAt: path))
+        } catch {
+            return .failure(error)
         }
-        return DaemonConfiguration.defaultDataRoot
     }
 }

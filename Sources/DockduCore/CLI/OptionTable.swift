@@ -116,7 +116,8 @@ public enum OptionTable {
             scope: .commands([.report])),
         OptionSpec(
             long: "output", valueName: "FILE",
-            help: "Write to FILE, atomically (a temporary file in its directory, then rename), not stdout.",
+            help: "Write to FILE, not stdout: a regular file atomically (a temporary file beside it, then rename), "
+                + "a FIFO or device such as /dev/null in place; a directory is refused.",
             scope: .commands([.report, .plan])),
         OptionSpec(
             long: "compare", valueName: "OLD.json",
@@ -133,6 +134,11 @@ public enum OptionTable {
             scope: .commands([.report, .plan])),
         OptionSpec(
             long: "no-cache", help: "Walk everything; read and write no cache.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "cache-max-age", valueName: "DURATION",
+            help: "Walk a layer again when its cache entry is older than this (default 7d), "
+                + "so every layer is re-verified on a rolling schedule.",
             scope: .commands([.report, .plan])),
         OptionSpec(
             long: "script", help: "Print the plan as a POSIX shell script to review and run.",
@@ -198,41 +204,72 @@ public enum OptionTable {
         }
     }
 
-    /// `usage: dockdu report [--root DIR] [--json] …`, or the general usage without a command.
-    public static func usage(for command: Command?) -> String {
+    /// `usage: dockdu report [--root DIR] [--json] …`, or the general usage without a command,
+    /// wrapped to `width` columns under the first option.
+    public static func usage(for command: Command?, width: Int = 80) -> String {
         guard let command else {
             return "usage: dockdu <command> [options]\n       dockdu --help | --version"
         }
+        let lead = "usage: dockdu \(command.rawValue) "
         let labels = options(for: command).filter { $0.scope != .global }.map(\.synopsisLabel)
-        return (["usage: dockdu", command.rawValue] + labels).joined(separator: " ")
+        return wrapWords(labels, width: width, first: lead, rest: String(repeating: " ", count: lead.count)).joined(separator: "\n")
     }
 
-    /// The whole of `dockdu --help` or `dockdu <command> --help`, ending in a newline.
-    public static func helpText(for command: Command?) -> String {
-        var lines = [usage(for: command), ""]
+    /// The whole of `dockdu --help` or `dockdu <command> --help`, ending in a newline, wrapped
+    /// to `width` columns (80 when not on a terminal) with hanging indents.
+    public static func helpText(for command: Command?, width: Int = 80) -> String {
+        var lines = [usage(for: command, width: width), ""]
         if let command {
-            lines += [command.summary, ""]
+            lines += TextWrapping.wrap(command.summary, width: width) + [""]
         } else {
             lines.append("commands:")
-            lines += aligned(Command.allCases.map { ($0.rawValue, $0.summary) })
+            lines += aligned(Command.allCases.map { ($0.rawValue, $0.summary) }, width: width)
             lines.append("")
         }
         lines.append("options:")
-        lines += aligned(options(for: command).map { ($0.helpLabel, $0.help) })
+        lines += aligned(options(for: command).map { ($0.helpLabel, $0.help) }, width: width)
         if let command {
-            lines += ["", "examples:"] + command.examples.flatMap { ["  " + $0.command, "      " + $0.meaning] }
+            lines += ["", "examples:"]
+            for example in command.examples {
+                // A long command line goes on with a shell continuation, so it still pastes.
+                let words = example.command.split(separator: " ").map(String.init)
+                let wrapped = wrapWords(words, width: width - 2, first: "  ", rest: "        ")
+                lines += wrapped.enumerated().map { $0.offset < wrapped.count - 1 ? $0.element + " \\" : $0.element }
+                lines += TextWrapping.wrap(example.meaning, width: width, first: "      ", rest: "      ")
+            }
         }
         if command == nil {
-            lines += ["", "Run 'dockdu <command> --help' for a command's options;", "'dockdu completions bash|zsh|fish' prints a shell completion script."]
+            lines += [""] + ["Run 'dockdu <command> --help' for a command's options;", "'dockdu completions bash|zsh|fish' prints a shell completion script."]
+                .flatMap { TextWrapping.wrap($0, width: width) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func aligned(_ entries: [(label: String, text: String)]) -> [String] {
-        let width = entries.map(\.label.count).max() ?? 0
-        return entries.map { entry in
-            "  " + entry.label + String(repeating: " ", count: width - entry.label.count + 2)
-                + entry.text
+    /// Labels and texts in two columns, each text wrapped under its own start.
+    private static func aligned(_ entries: [(label: String, text: String)], width: Int) -> [String] {
+        let labelWidth = entries.map(\.label.count).max() ?? 0
+        let indent = String(repeating: " ", count: labelWidth + 4)
+        return entries.flatMap { entry in
+            let first = "  " + entry.label + String(repeating: " ", count: labelWidth - entry.label.count + 2)
+            return TextWrapping.wrap(entry.text, width: width, first: first, rest: indent)
         }
+    }
+
+    /// Whole words (synopsis labels, shell words) on lines of at most `width`.
+    private static func wrapWords(_ words: [String], width: Int, first: String, rest: String) -> [String] {
+        var lines: [String] = []
+        var line = first
+        var lineHasWord = false
+        for word in words {
+            if lineHasWord && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = rest
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines
     }
 }

@@ -11,17 +11,17 @@ struct PlanCommand {
         policy.buildCache = !arguments.flag("no-build-cache")
         policy.volumes = arguments.flag("all-volumes") ? .all : arguments.flag("volumes") ? .anonymous : .none
         policy.orphans = !arguments.flag("no-orphans")
-        if let text = arguments.value("orphan-min-age") {
-            guard let seconds = Duration.parse(text) else { return .failure(ArgumentMessage("--orphan-min-age takes a duration like 30m, 1h or 7d, not '\(text)'")) }
-            policy.orphanMinAgeSeconds = seconds
+        switch arguments.duration("orphan-min-age", like: "30m, 1h or 7d") {
+        case .success(let seconds): if let seconds { policy.orphanMinAgeSeconds = seconds }
+        case .failure(let message): return .failure(message)
         }
-        if let text = arguments.value("older-than") {
-            guard let seconds = Duration.parse(text) else { return .failure(ArgumentMessage("--older-than takes a duration like 12h or 7d, not '\(text)'")) }
-            policy.olderThanSeconds = seconds
+        switch arguments.duration("older-than", like: "12h or 7d") {
+        case .success(let seconds): if let seconds { policy.olderThanSeconds = seconds }
+        case .failure(let message): return .failure(message)
         }
-        if let text = arguments.value("log-threshold") {
-            guard let bytes = SizeArgument.parse(text) else { return .failure(ArgumentMessage("--log-threshold takes a size like 500M or 2G, not '\(text)'")) }
-            policy.logThresholdBytes = bytes == 0 ? nil : bytes
+        switch arguments.size("log-threshold", like: "500M or 2G") {
+        case .success(let bytes): if let bytes { policy.logThresholdBytes = bytes == 0 ? nil : bytes }
+        case .failure(let message): return .failure(message)
         }
         policy.keep = arguments.values("keep")
         policy.labels = arguments.values("label")
@@ -31,16 +31,23 @@ struct PlanCommand {
 
     func run() -> ExitStatus {
         let policy: PlanPolicy
-        switch self.policy() {
-        case .success(let value): policy = value
+        let cacheMaxAgeSeconds: Int64
+        switch self.policy().flatMap({ policy in arguments.cacheMaxAgeSeconds().map { (policy, $0) } }) {
+        case .success(let value): (policy, cacheMaxAgeSeconds) = value
         case .failure(let message):
             CommandLineTool.printError("\(TerminalEscaping.escape(message.text))\n\(OptionTable.usage(for: .plan))")
             return .usage
         }
-        let dataRoot = CommandLineTool.dataRoot(arguments)
+        let dataRoot: String
+        switch CommandLineTool.dataRoot(arguments) {
+        case .success(let root): dataRoot = root
+        case .failure(let error):
+            CommandLineTool.printError(error.description)
+            return .configuration
+        }
         let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
         let result: DataRootScan.Result
-        switch CommandLineTool.scan(arguments, dataRoot: dataRoot) {
+        switch CommandLineTool.scan(arguments, dataRoot: dataRoot, cacheMaxAgeSeconds: cacheMaxAgeSeconds) {
         case .success(let scanned): result = scanned
         case .failure(let failure): return failure.status
         }
@@ -68,7 +75,7 @@ struct PlanCommand {
         } else if arguments.flag("script") {
             output = Array(PlanScript(plan: plan).render().utf8)
         } else {
-            output = Array(HumanPlan(plan: plan, exactBytes: arguments.flag("bytes")).render().utf8)
+            output = Array(HumanPlan(plan: plan, exactBytes: arguments.flag("bytes"), width: CommandLineTool.outputWidth).render().utf8)
         }
         if let failure = CommandLineTool.deliver(output, arguments: arguments, dataRoot: dataRoot) { return failure }
         return result.isPartial ? .partial : .success

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// `dockdu report`: scan, then print the human report, the JSON document, Prometheus metrics, or
 /// what changed since an earlier report.
 struct ReportCommand {
@@ -5,28 +7,54 @@ struct ReportCommand {
 
     enum Format: String { case table, json, prometheus }
 
-    func run() -> ExitStatus {
-        let format: Format
+    /// Most series `--top` may ask for of each kind; more is a mistake, not a dashboard.
+    static let maximumTopN = 100_000
+    /// An earlier report larger than this is refused before it is read: dockdu's reports of the
+    /// largest hosts are a few MiB.
+    static let reportSizeLimit = 256 << 20
+
+    /// What the options ask for, each value checked before anything is read.
+    struct Options {
+        var format: Format
+        var topN: Int
+        var cacheMaxAgeSeconds: Int64
+    }
+
+    func options() -> Result<Options, ArgumentMessage> {
         let requested = arguments.value("format") ?? (arguments.flag("json") ? "json" : "table")
-        guard let parsed = Format(rawValue: requested), !(arguments.flag("json") && parsed != .json) else {
-            return usage("--format takes table, json or prometheus (and --json is --format json), not '\(requested)'")
-        }
-        format = parsed
-        var topN = PrometheusMetrics.defaultTopN
-        if let text = arguments.value("top") {
-            guard let value = Int(text), value >= 0 else { return usage("--top takes a whole number, not '\(text)'") }
-            topN = value
+        guard let format = Format(rawValue: requested), !(arguments.flag("json") && format != .json) else {
+            return .failure(ArgumentMessage("--format takes table, json or prometheus (and --json is --format json), not '\(requested)'"))
         }
         if arguments.value("compare") != nil && format == .prometheus {
-            return usage("--compare shows a table or JSON, not Prometheus metrics")
+            return .failure(ArgumentMessage("--compare shows a table or JSON, not Prometheus metrics"))
         }
-        let dataRoot = CommandLineTool.dataRoot(arguments)
+        return arguments.count("top", in: 0...Self.maximumTopN).flatMap { topN in
+            arguments.cacheMaxAgeSeconds().map { maxAge in
+                Options(format: format, topN: topN ?? PrometheusMetrics.defaultTopN, cacheMaxAgeSeconds: maxAge)
+            }
+        }
+    }
+
+    func run() -> ExitStatus {
+        let options: Options
+        switch self.options() {
+        case .success(let value): options = value
+        case .failure(let message): return usage(message.text)
+        }
+        let dataRoot: String
+        switch CommandLineTool.dataRoot(arguments) {
+        case .success(let root): dataRoot = root
+        case .failure(let error):
+            CommandLineTool.printError(error.description)
+            return .configuration
+        }
         let mode: SizeMode = arguments.flag("apparent-size") ? .apparent : .disk
 
-        // Read the earlier report before the scan, so a bad file fails fast.
+        // Read the earlier report, and check that it can be compared, before the scan, so a bad
+        // file fails in a moment rather than after minutes of walking.
         var earlier: Report?
         if let path = arguments.value("compare") {
-            switch Self.loadReport(path) {
+            switch Self.loadReport(path).flatMap({ Self.check($0, comparableWith: dataRoot, mode: mode, path: path) }) {
             case .success(let report): earlier = report
             case .failure(let failure):
                 CommandLineTool.printError(failure.message)
@@ -35,32 +63,17 @@ struct ReportCommand {
         }
 
         let result: DataRootScan.Result
-        switch CommandLineTool.scan(arguments, dataRoot: dataRoot) {
+        switch CommandLineTool.scan(arguments, dataRoot: dataRoot, cacheMaxAgeSeconds: options.cacheMaxAgeSeconds) {
         case .success(let scanned): result = scanned
         case .failure(let failure): return failure.status
         }
         let report = result.report(dataRoot: dataRoot, mode: mode)
         let output: [UInt8]
-        do {
-            if let earlier {
-                let comparison = try ReportComparison(old: earlier, new: report)
-                output = format == .json
-                    ? try JSONRendering.render(comparison)
-                    : Array(HumanComparison(comparison: comparison, exactBytes: arguments.flag("bytes")).render().utf8)
-            } else {
-                switch format {
-                case .json: output = try JSONRendering.render(report)
-                case .prometheus: output = Array(PrometheusMetrics(report: report, scanSeconds: result.seconds, topN: topN).render().utf8)
-                case .table:
-                    output = Array(HumanReport(report: report, exactBytes: arguments.flag("bytes"), summaryOnly: arguments.flag("quiet")).render().utf8)
-                }
-            }
-        } catch let error as ReportComparisonError {
-            CommandLineTool.printError("cannot compare with \(TerminalEscaping.escape(arguments.value("compare") ?? "")): \(error)")
-            return .dataError
-        } catch {
-            CommandLineTool.printError("cannot encode the report: \(error)")
-            return .software
+        switch render(report, earlier: earlier, options: options, scanSeconds: result.seconds) {
+        case .success(let bytes): output = bytes
+        case .failure(let failure):
+            CommandLineTool.printError(failure.message)
+            return failure.status
         }
         if let failure = CommandLineTool.deliver(output, arguments: arguments, dataRoot: dataRoot) { return failure }
         if result.isPartial {
@@ -69,6 +82,29 @@ struct ReportCommand {
             return .partial
         }
         return .success
+    }
+
+    private func render(_ report: Report, earlier: Report?, options: Options, scanSeconds: Double) -> Result<[UInt8], LoadFailure> {
+        let exactBytes = arguments.flag("bytes")
+        let width = CommandLineTool.outputWidth
+        do {
+            if let earlier {
+                let comparison = try ReportComparison(old: earlier, new: report)
+                return .success(options.format == .json
+                    ? try JSONRendering.render(comparison)
+                    : Array(HumanComparison(comparison: comparison, exactBytes: exactBytes).render().utf8))
+            }
+            switch options.format {
+            case .json: return .success(try JSONRendering.render(report))
+            case .prometheus: return .success(Array(PrometheusMetrics(report: report, scanSeconds: scanSeconds, topN: options.topN).render().utf8))
+            case .table:
+                return .success(Array(HumanReport(report: report, exactBytes: exactBytes, width: width, summaryOnly: arguments.flag("quiet")).render().utf8))
+            }
+        } catch let error as ReportComparisonError {
+            return .failure(LoadFailure(message: "cannot compare with \(TerminalEscaping.escape(arguments.value("compare") ?? "")): \(error)", status: .dataError))
+        } catch {
+            return .failure(LoadFailure(message: "cannot encode the report: \(error)", status: .software))
+        }
     }
 
     private func usage(_ message: String) -> ExitStatus {
@@ -81,19 +117,43 @@ struct ReportCommand {
         var status: ExitStatus
     }
 
-    /// A report saved with `--json`.
+    /// The earlier report when this run's will be comparable with it: of the same data root,
+    /// counted in the same size mode (what ``ReportComparison`` requires, checked before the scan).
+    static func check(_ earlier: Report, comparableWith dataRoot: String, mode: SizeMode, path: String) -> Result<Report, LoadFailure> {
+        let problem: ReportComparisonError? =
+            earlier.dataRoot != dataRoot ? .dataRootDiffers(old: earlier.dataRoot, new: dataRoot)
+            : earlier.sizeMode != mode ? .sizeModeDiffers(old: earlier.sizeMode, new: mode) : nil
+        guard let problem else { return .success(earlier) }
+        return .failure(LoadFailure(message: "cannot compare with \(TerminalEscaping.escape(path)): \(problem)", status: .dataError))
+    }
+
+    /// A report saved with `--json`, from a regular file of at most ``reportSizeLimit`` bytes;
+    /// a FIFO or a device is refused at once rather than waited on or read without end.
     static func loadReport(_ path: String) -> Result<Report, LoadFailure> {
         let shown = TerminalEscaping.escape(path)
         let bytes: [UInt8]
-        do {
-            bytes = try FileDescriptor.openForReading(atPath: path).closeAfter { file throws(Errno) in try file.readAll(limit: 1 << 30) }
+        do throws(InputFileError) {
+            bytes = try FileDescriptor.readRegularFile(atPath: path, limit: reportSizeLimit)
         } catch {
-            return .failure(LoadFailure(message: "cannot read \(shown): \(error)", status: .noInput))
+            let message: String
+            switch error {
+            case .cannotOpen(let errno), .cannotRead(let errno): message = "cannot read \(shown): \(errno)"
+            case .notRegularFile(let kind): message = "cannot compare with \(shown): it is \(kind), not a report saved with --json"
+            case .tooLarge(_, let limit):
+                message = "cannot compare with \(shown): it is larger than \(limit >> 20) MiB, more than a dockdu report can be"
+            }
+            return .failure(LoadFailure(message: message, status: ExitStatus(error)))
         }
-        do {
+        do throws(ReportComparisonError) {
             return .success(try ReportComparison.decodeReport(bytes))
         } catch {
-            return .failure(LoadFailure(message: "\(shown) is not a dockdu report: \(error)", status: .dataError))
+            guard case .notAReport = error else {
+                return .failure(LoadFailure(message: "\(error)", status: .dataError))
+            }
+            // Decoded again for the decoder's own error, put in plain words.
+            var reason = "it does not decode"
+            do { _ = try JSONDecoder().decode(Report.self, from: Data(bytes)) } catch { reason = DecodingProblem.describe(error, in: bytes) }
+            return .failure(LoadFailure(message: "\(shown) is not a dockdu report: \(reason); give a file written by dockdu report --json", status: .dataError))
         }
     }
 }

@@ -3,10 +3,13 @@
 public struct HumanPlan: Sendable {
     public var plan: CleanupPlan
     public var exactBytes: Bool
+    /// Terminal columns: reasons are wrapped to fit, the exact text staying in `--json`.
+    public var width: Int
 
-    public init(plan: CleanupPlan, exactBytes: Bool) {
+    public init(plan: CleanupPlan, exactBytes: Bool, width: Int = 80) {
         self.plan = plan
         self.exactBytes = exactBytes
+        self.width = width
     }
 
     static func label(_ kind: PlanAction.Kind) -> String {
@@ -30,17 +33,17 @@ public struct HumanPlan: Sendable {
         if plan.actions.isEmpty {
             lines.append("Nothing to clean up under this policy.")
         } else {
-            var table = TextTable(columns: [.init("ACTION"), .init("FREES", .right), .init("TARGET"), .init("REASON")])
+            var table = TextTable(columns: [.init("ACTION"), .init("FREES", .right), .init("TARGET"), .init("REASON", wraps: true)])
             for action in plan.actions {
                 table.rows.append([Self.label(action.kind), size(action.reclaimableBytes), Self.shortened(action), TerminalEscaping.escape(action.reason)])
             }
             table.rows.append(["TOTAL", size(plan.reclaimableBytes), "\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")", ""])
-            lines += table.render()
+            lines += table.render(width: width)
         }
         if !plan.skipped.isEmpty {
             lines += ["", "KEPT (\(plan.skipped.count))"]
-            let kept = TextTable(columns: [.init("TARGET"), .init("WHY")], rows: plan.skipped.map { [TerminalEscaping.escape($0.target), TerminalEscaping.escape($0.reason)] })
-            lines += kept.render()
+            let kept = TextTable(columns: [.init("TARGET"), .init("WHY", wraps: true)], rows: plan.skipped.map { [TerminalEscaping.escape($0.target), TerminalEscaping.escape($0.reason)] })
+            lines += kept.render(width: width)
         }
         if !plan.notes.isEmpty {
             lines += ["", "LEFT OUT"] + plan.notes.map { "  " + TerminalEscaping.escape($0) }
@@ -49,7 +52,7 @@ public struct HumanPlan: Sendable {
             lines += ["", "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s") from the scan; see dockdu report."]
         }
         if !plan.actions.isEmpty {
-            lines += ["", "To carry it out: dockdu plan --script > cleanup.sh, read cleanup.sh, then sh cleanup.sh"]
+            lines += [""] + TextWrapping.wrap("To carry it out: dockdu plan --script > cleanup.sh, read cleanup.sh, then sh cleanup.sh", width: width)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -9,7 +9,7 @@ import FoundationEssentials
 public struct HumanReport: Sendable {
     /// Rows a section lists before summing up the rest in one line.
     public static let sectionLimit = 20
-    /// Warnings listed by code and path before pointing to `--json`.
+    /// Warnings listed (code, path and message) before pointing to `--json`.
     public static let warningLimit = 5
 
     public var report: Report
@@ -150,17 +150,22 @@ public struct HumanReport: Sendable {
             rest: sorted.dropFirst(Self.sectionLimit).map(\.bytes))
     }
 
+    /// Each warning as `code path: message`, the message wrapped under a hanging indent; the
+    /// path whole (it is what to look at), the message escaped (it may quote a name).
     private var warnings: [String] {
         let all = report.warnings
         guard !all.isEmpty else { return ["No warnings."] }
         let noun = all.count == 1 ? "warning" : "warnings"
         var lines = ["\(all.count) \(noun); run with --json for details:"]
-        var table = TextTable(columns: [.init("CODE"), .init("PATH")])
-        for warning in all.prefix(Self.warningLimit) {
+        let shown = all.prefix(Self.warningLimit)
+        let codeWidth = shown.map(\.code.rawValue.count).max() ?? 0
+        for warning in shown {
+            let code = warning.code.rawValue + String(repeating: " ", count: codeWidth - warning.code.rawValue.count)
             let path = warning.path.isEmpty ? "." : TerminalEscaping.escape(warning.path)
-            table.rows.append([warning.code.rawValue, path])
+            let message = TerminalEscaping.escape(warning.message)
+            lines += TextWrapping.wrap(
+                "\(path): \(message)", width: width, first: "  \(code)  ", rest: "      ")
         }
-        lines += table.render(width: width - 2, header: false).map { "  " + $0 }
         if all.count > Self.warningLimit {
             lines.append("  … and \(all.count - Self.warningLimit) more")
         }

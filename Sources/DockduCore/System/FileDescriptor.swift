@@ -181,3 +181,72 @@ extension FileDescriptor {
         return FileDescriptor(rawValue: fd)
     }
 }
+
+/// Why a file given as input (`--compare`, daemon.json) was not read.
+public enum InputFileError: Error, Sendable, Equatable {
+    /// `open(2)` failed.
+    case cannotOpen(Errno)
+    /// It is a FIFO, a device, a directory or a socket, whose reading could block or never end.
+    case notRegularFile(kind: String)
+    /// A regular file larger than the limit the caller set.
+    case tooLarge(bytes: Int64, limit: Int)
+    /// `read(2)` failed, or the file grew past the limit while being read.
+    case cannotRead(Errno)
+}
+
+extension FileDescriptor {
+    /// The whole of the regular file at `path` (links followed), at most `limit` bytes.
+    ///
+    /// `open(2)` with `O_NONBLOCK`, so a FIFO does not wait for a writer, then `fstat(2)`: what
+    /// is not a regular file is refused before any read, and one larger than `limit` before its
+    /// bytes are taken; `O_NONBLOCK` is cleared (`fcntl(F_SETFL)`) before reading.
+    public static func readRegularFile(atPath path: String, limit: Int) throws(InputFileError) -> [UInt8] {
+        let fd: Int32
+        do throws(Errno) {
+            fd = try withCString(Array(path.utf8)) { cPath throws(Errno) in
+                try retryingOnInterrupt { Glibc.open(cPath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+            }
+        } catch {
+            throw .cannotOpen(error)
+        }
+        return try FileDescriptor(rawValue: fd).closeAfter { file throws(InputFileError) in
+            let status: FileStatus
+            do throws(Errno) { status = try file.status() } catch { throw .cannotRead(error) }
+            guard status.isRegularFile else { throw .notRegularFile(kind: fileKind(mode: status.mode)) }
+            guard status.apparentBytes <= Int64(limit) else { throw .tooLarge(bytes: status.apparentBytes, limit: limit) }
+            let flags = Glibc.fcntl(fd, F_GETFL)
+            if flags < 0 || Glibc.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 { throw .cannotRead(Errno.current) }
+            do throws(Errno) {
+                return try file.readAll(limit: limit)
+            } catch {
+                throw error == .fileTooLarge ? .tooLarge(bytes: Int64(limit) + 1, limit: limit) : .cannotRead(error)
+            }
+        }
+    }
+}
+
+extension FileDescriptor {
+    /// `a FIFO`, `a directory`: what a file of `st_mode` is, for a message.
+    public static func fileKind(mode: UInt32) -> String {
+        switch mode & UInt32(S_IFMT) {
+        case UInt32(S_IFREG): "a regular file"
+        case UInt32(S_IFDIR): "a directory"
+        case UInt32(S_IFIFO): "a FIFO"
+        case UInt32(S_IFCHR): "a character device"
+        case UInt32(S_IFBLK): "a block device"
+        case UInt32(S_IFSOCK): "a socket"
+        case UInt32(S_IFLNK): "a symbolic link"
+        default: "a special file"
+        }
+    }
+}
+
+extension FileDescriptor {
+    /// The columns of the terminal this descriptor is (`ioctl(TIOCGWINSZ)`); nil when it is not
+    /// a terminal or does not say.
+    public var terminalColumns: Int? {
+        var size = winsize()
+        guard Glibc.ioctl(rawValue, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}

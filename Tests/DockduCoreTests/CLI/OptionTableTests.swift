@@ -37,13 +37,19 @@ extension ArgumentParserTests {
 
         @Test func usageLines() {
             for command in Command.allCases {
-                let usage = OptionTable.usage(for: command)
+                let usage = OptionTable.usage(for: command, width: .max)
                 #expect(usage.hasPrefix("usage: dockdu \(command.rawValue) [--root DIR] [--json] [--apparent-size] [--bytes]"))
                 for option in OptionTable.options(for: command) where option.scope != .global {
                     #expect(usage.contains(option.synopsisLabel), "\(option.long)")
                 }
+                // Wrapped, the same labels in the same order, under the first one.
+                let wrapped = OptionTable.usage(for: command).split(separator: "\n")
+                #expect(wrapped.count > 1 && wrapped.allSatisfy { $0.count <= 80 })
+                let indent = String(repeating: " ", count: "usage: dockdu \(command.rawValue) ".count)
+                #expect(wrapped.dropFirst().allSatisfy { $0.hasPrefix(indent + "[") })
+                #expect(wrapped.map { $0.trimmingPrefix(indent) }.joined(separator: " ") == usage)
             }
-            #expect(OptionTable.usage(for: .plan).hasSuffix("[--keep PATTERN]... [--label KEY[=VALUE]]... [--label! KEY[=VALUE]]..."))
+            #expect(OptionTable.usage(for: .plan, width: .max).hasSuffix("[--keep PATTERN]... [--label KEY[=VALUE]]... [--label! KEY[=VALUE]]..."))
             #expect(OptionTable.usage(for: nil) == "usage: dockdu <command> [options]\n       dockdu --help | --version")
         }
 
@@ -55,14 +61,16 @@ extension ArgumentParserTests {
                     let words = example.command.split(separator: " ").dropFirst(2).prefix { $0 != ">" }.map { $0.replacingOccurrences(of: "'", with: "") }
                     let parsed = try ArgumentParser().parse(words)
                     #expect(parsed.command == command, "\(example.command)")
-                    #expect(OptionTable.helpText(for: command).contains(example.command))
+                    // A long example goes on with ` \` and an indent; joined again, it is whole.
+                    let joined = OptionTable.helpText(for: command).replacingOccurrences(of: " \\\n        ", with: " ")
+                    #expect(joined.contains("  " + example.command + "\n"), "\(example.command)")
                 }
             }
         }
 
         @Test func commandHelp() {
-            let help = OptionTable.helpText(for: .report)
-            #expect(help.hasPrefix(OptionTable.usage(for: .report) + "\n\n" + Command.report.summary + "\n"))
+            let help = OptionTable.helpText(for: .report, width: .max)
+            #expect(help.hasPrefix(OptionTable.usage(for: .report, width: .max) + "\n\n" + Command.report.summary + "\n"))
             let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             // One aligned line per option: its label, padding to a common column, its help.
             let optionLines = OptionTable.options(for: .report).map { option in
@@ -74,8 +82,28 @@ extension ArgumentParserTests {
             #expect(help.hasSuffix("\n"))
         }
 
+        /// At 80 columns (and a narrower terminal's), no line is longer, and each option's text
+        /// goes on under its own start: joined again, it is the table's text.
+        @Test(arguments: [80, 60])
+        func helpIsWrappedWithHangingIndents(width: Int) {
+            for command in [nil] + Command.allCases.map(Optional.some) {
+                let help = OptionTable.helpText(for: command, width: width)
+                let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.allSatisfy { $0.count <= width }, "\(lines.filter { $0.count > width })")
+                let options = OptionTable.options(for: command)
+                let column = (options.map(\.helpLabel.count).max() ?? 0) + 4
+                for option in options {
+                    let start = lines.firstIndex { $0.hasPrefix("  " + option.helpLabel + " ") }
+                    guard let start else { Issue.record("no line for \(option.long)"); continue }
+                    let rest = lines[(start + 1)...].prefix { $0.hasPrefix(String(repeating: " ", count: column)) && !$0.hasPrefix(String(repeating: " ", count: column + 1)) }
+                    let text = ([lines[start].dropFirst(column)] + rest.map { $0.dropFirst(column) }).joined(separator: " ")
+                    #expect(text == option.help, "\(option.long)")
+                }
+            }
+        }
+
         @Test func generalHelpListsCommandsAndGlobalOptions() {
-            let help = OptionTable.helpText(for: nil)
+            let help = OptionTable.helpText(for: nil, width: .max)
             #expect(help.hasPrefix("usage: dockdu <command> [options]\n"))
             #expect(help.contains("\n  report  \(Command.report.summary)\n"))
             #expect(help.contains("\n  plan    \(Command.plan.summary)\n"))

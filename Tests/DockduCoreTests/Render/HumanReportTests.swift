@@ -92,7 +92,7 @@ import Testing
     @Test func pathsAreNeverShortened() {
         let text = HumanReport(report: SampleReports.hostile, exactBytes: false, width: 40).render()
         #expect(text.contains("overlay2/" + SampleReports.hex("8") + "\n"))
-        #expect(text.contains("containers/\(SampleReports.jobID)/hostconfig.json\n"))
+        #expect(text.contains("containers/\(SampleReports.jobID)/hostconfig.json:"))
     }
 
     @Test func sizeModeIsNamedInTheHeader() {
