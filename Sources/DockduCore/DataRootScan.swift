@@ -36,6 +36,12 @@ public struct DataRootScan: Sendable {
             ReportBuilder(model: model, rules: rules, tally: tally).build(dataRoot: dataRoot, mode: mode, generatedAt: generatedAt)
         }
 
+        /// Access to the data root open at `root`, following the same linked top folders as the
+        /// scan did.
+        public func files(root: FileDescriptor) -> DataRootFiles {
+            DataRootFiles(root: root, followedTopFolders: Set(model.linkedFolders.map { Array($0.name.utf8) }))
+        }
+
         /// Some part could not be read or parsed: the report is complete but for it.
         public var isPartial: Bool { model.hadReadFailure || !tally.problems.isEmpty }
     }

@@ -57,7 +57,7 @@ struct PlanCommand {
                 CleanupPlanner(
                     scan: result, policy: policy, dataRoot: dataRoot, mode: mode, now: ProcessEnvironment.unixTime,
                     mountPoints: PathFunctions.mountPoints(), canonicalRoot: PathFunctions.canonical(dataRoot) ?? dataRoot
-                ).plan(files: DataRootFiles(root: root))
+                ).plan(files: result.files(root: root))
             }
         } catch {
             let scanError = ScanError(path: dataRoot, errno: error)

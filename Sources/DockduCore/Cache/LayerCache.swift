@@ -91,7 +91,7 @@ public struct LayerCache: Sendable, Codable, Equatable {
         do {
             cache = try JSONDecoder().decode(LayerCache.self, from: Data(bytes))
         } catch {
-            throw .corrupt("\(error)")
+            throw .corrupt(DecodingProblem.describe(error, in: bytes))
         }
         guard cache.format == Self.format, cache.formatVersion == Self.formatVersion else {
             throw .foreign("format \(cache.format) \(cache.formatVersion), not \(Self.format) \(Self.formatVersion)")

@@ -75,7 +75,7 @@ public struct DataRootLoader: Sendable {
                     references = try RepositoriesFile.parse(bytes).referencesByImage
                 } catch {
                     model.tagsKnown = false
-                    model.warn(.corrupt, joined(repositoriesPath), "cannot parse repositories.json: \(error); tags are unknown, so no image is called dangling or proposed for removal")
+                    model.warn(.corrupt, joined(repositoriesPath), "cannot parse repositories.json: \(DecodingProblem.describe(error, in: bytes)); tags are unknown, so no image is called dangling or proposed for removal")
                 }
             } else {
                 model.tagsKnown = false
@@ -98,7 +98,7 @@ public struct DataRootLoader: Sendable {
             do {
                 config = try ImageConfig.parse(bytes)
             } catch {
-                model.warn(.corrupt, joined(path), "cannot parse image config: \(error)")
+                model.warn(.corrupt, joined(path), "cannot parse image config: \(DecodingProblem.describe(error, in: bytes))")
                 continue
             }
             let parentPath = Self.imageRoot + ["imagedb", "metadata", "sha256", hex, "parent"]
@@ -156,7 +156,7 @@ public struct DataRootLoader: Sendable {
                         }
                     } catch {
                         model.containerMetadataComplete = false
-                        model.warn(.corrupt, joined(configPath), "cannot parse container config: \(error); its state, name, image and volumes are unknown")
+                        model.warn(.corrupt, joined(configPath), "cannot parse container config: \(DecodingProblem.describe(error, in: bytes)); its state, name, image and volumes are unknown")
                     }
                 } else {
                     model.containerMetadataComplete = false
@@ -166,7 +166,7 @@ public struct DataRootLoader: Sendable {
                     do {
                         container.hostConfig = try ContainerHostConfig.parse(bytes)
                     } catch {
-                        model.warn(.corrupt, joined(hostPath), "cannot parse hostconfig.json: \(error); the log driver is unknown")
+                        model.warn(.corrupt, joined(hostPath), "cannot parse hostconfig.json: \(DecodingProblem.describe(error, in: bytes)); the log driver is unknown")
                     }
                 }
             }

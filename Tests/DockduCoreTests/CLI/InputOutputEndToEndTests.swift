@@ -68,13 +68,6 @@ struct InputOutputEndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: outputs.path) == ["null"], "a temporary file was left")
     }
 
-    @Test func outputOntoDevNullLeavesItADevice() throws {
-        let root = try HandMadeDataRoot()
-        let run = try dockdu(["report", "--root", root.tree.path, "--json", "--no-cache", "--output", "/dev/null"])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(fileType("/dev/null") == S_IFCHR)
-    }
-
     @Test func outputOntoAFIFOReachesItsReader() throws {
         let root = try HandMadeDataRoot()
         let outputs = try TemporaryTree()

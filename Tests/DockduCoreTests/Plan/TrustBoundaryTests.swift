@@ -9,7 +9,7 @@ private func scanAndPlan(_ root: HandMadeDataRoot, _ configure: (inout PlanPolic
     let result = try DataRootScan(dataRoot: root.tree.path).run()
     let descriptor = try FileDescriptor.openDirectory(atPath: root.tree.path)
     defer { descriptor.close() }
-    let files = DataRootFiles(root: descriptor, followedTopFolders: Set(result.model.linkedFolders.map { Array($0.name.utf8) }))
+    let files = result.files(root: descriptor)
     let plan = CleanupPlanner(
         scan: result, policy: policy, dataRoot: root.tree.path, mode: .disk, now: ProcessEnvironment.unixTime,
         mountPoints: [], canonicalRoot: PathFunctions.canonical(root.tree.path) ?? root.tree.path
