@@ -8,9 +8,11 @@ public enum Duration {
         var number: Int64?
         for character in text {
             if let digit = character.wholeNumberValue, character.isASCII {
+                // Every step is checked: a number or a sum past Int64 is not a duration, not a trap.
                 let (shifted, overflow) = (number ?? 0).multipliedReportingOverflow(by: 10)
-                guard !overflow else { return nil }
-                number = shifted + Int64(digit)
+                let (next, carry) = shifted.addingReportingOverflow(Int64(digit))
+                guard !overflow, !carry else { return nil }
+                number = next
                 continue
             }
             guard let value = number else { return nil }
@@ -24,8 +26,9 @@ public enum Duration {
             default: return nil
             }
             let (product, overflow) = value.multipliedReportingOverflow(by: unit)
-            guard !overflow else { return nil }
-            total += product
+            let (sum, carry) = total.addingReportingOverflow(product)
+            guard !overflow, !carry else { return nil }
+            total = sum
             number = nil
         }
         return number == nil ? total : nil
