@@ -18,6 +18,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dockdu-fuzz.XXXXXX")
 failed=()
 # Swift's runtime keeps metadata caches for the process's life, which LeakSanitizer would report.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# Swift's own backtracer reads the crashed process's memory, which ASan then reports instead of
+# the trap; libFuzzer's handler prints the stack and keeps the input.
+export SWIFT_BACKTRACE=enable=no
 
 for folder in Tests/Fuzz/corpus/*/; do
     target=$(basename "$folder")
@@ -35,7 +38,7 @@ for folder in Tests/Fuzz/corpus/*/; do
     fi
     failed+=("$target")
     printf '%-17s FOUND SOMETHING (exit %d); log: %s\n' "$target" "$status" "$log"
-    grep -E 'ERROR|invariant broken|Fatal error|SUMMARY|^ *#[0-9]+ ' "$log" | head -25 | sed 's/^/    /'
+    grep -E 'ERROR|invariant broken|Fatal error|runtime failure|SUMMARY|^ *#[0-9]+ ' "$log" | head -25 | sed 's/^/    /'
     for finding in "${findings[@]}"; do
         [[ -e $finding ]] || continue
         echo "    input: $finding ($(wc -c <"$finding") bytes)"
