@@ -2,7 +2,7 @@
 # under a temporary folder (Tests/Engine/engine.sh) and never touches /var/lib/docker.
 SWIFT ?= swift
 
-.PHONY: build test test-unit test-engine test-package demo bench clean
+.PHONY: build test test-unit test-engine test-package fuzz demo bench clean
 
 # Release, with the Swift runtime linked in, so hosts need no Swift installed.
 build:
@@ -21,6 +21,13 @@ test-engine:
 test-package:
 	SWIFT=$(SWIFT) Packaging/deb/test.sh
 
+# libFuzzer on every parser of untrusted bytes (bolt files, Docker's JSON documents, earlier
+# reports, the layer cache, overlay2 names, command-line durations and sizes), FUZZ_SECONDS each,
+# on a copy of Tests/Fuzz/corpus; fails if any target crashes or breaks an invariant.
+FUZZ_SECONDS ?= 60
+fuzz:
+	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
 # A private engine, populated, reported on, stopped: dockdu on a real tree without a Docker install
 # of your own (needs root and the packages test-engine needs).
 demo: build
@@ -30,7 +37,7 @@ bench:
 	Tests/Bench/bench.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
 
 # Installing. `make install` builds a release binary with the Swift runtime linked in and installs
 # it with the man page, shell completions (written by the binary itself), the systemd units and the
