@@ -244,4 +244,28 @@ struct HostileTreeTests {
         #expect(report.volumes.map(\.name) == reference.volumes.map(\.name))
         #expect(report.totalBytes == (try Measure.du(copy.root)))
     }
+
+    @Test("a 12 KiB BoltDB bomb as volumes/metadata.db is refused in moments with bounded memory", .enabled(if: enabled, PhaseReason.hostile))
+    func boltBomb() throws {
+        let environment = try EngineEnvironment.required()
+        try markPhaseRan(environment)
+        let copy = try HostileCopy.make("bomb", environment)
+        let (reference, _) = try copy.report()
+        // 60 levels of two inline buckets sharing one value: 2^61 entries for a reader that does
+        // not bound itself (made by BoltFileBuilder.sharedValueBomb in the unit tests).
+        let bomb = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Engine/fixtures/nested-bucket-bomb.db").standardized.path
+        try CommandRunner.bashChecked("cp \"$1\" \"$2/volumes/metadata.db\"", [bomb, copy.root])
+        let started = Date()
+        let run = try copy.readOnly {
+            try CommandRunner.bash(
+                "ulimit -v 1048576; exec \"$1\" report --json --root \"$2\" --cache \"$3\"", [environment.binary, copy.root, copy.cache])
+        }
+        #expect(Date().timeIntervalSince(started) < 10, "the bomb took \(Date().timeIntervalSince(started)) s")
+        #expect(run.status == 1, "\(run.summary)")
+        let report = try JSONDecoder().decode(ReportDocument.self, from: run.stdout)
+        #expect(report.warnings.contains { $0.code == "corrupt" && $0.path == "volumes/metadata.db" })
+        #expect(report.volumes.map(\.name) == reference.volumes.map(\.name))
+        #expect(report.totalBytes == (try Measure.du(copy.root)))
+    }
 }
