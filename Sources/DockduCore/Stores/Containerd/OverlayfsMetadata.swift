@@ -10,7 +10,8 @@
 ///                      inodes (Varint), createdat, updatedat}, labels/…
 /// v1/parents/<Uvarint parent id> 0x00 <Uvarint child id> = <child name>
 /// ```
-/// - `<name>` is the metadata layer's `<namespace>/<seq>/<key>` (``BackendSnapshotName``).
+/// - `<name>` is the metadata layer's `<namespace>/<seq>/<key>` (``BackendSnapshotName``); its
+///   `<seq>` is meta.db's own sequence and has nothing to do with `id` below.
 /// - `id` is the `snapshots` bucket's `NextSequence()` when the snapshot was prepared, so it is
 ///   at least 1; commit keeps it (the active bucket is replaced by one under the new name with the
 ///   same `id`). The directory is `snapshots/<id>` in decimal (`strconv.FormatUint`), holding
