@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# A private containerd (the image store of Docker 29 and later) that lives entirely under one
+# folder, to record real meta.db / metadata.db fixtures for dockdu's containerd store.
+#
+#   containerd.sh start DIR          build two OCI images, start containerd with its root under
+#                                    DIR, and give it the shapes dockdu must read (below)
+#   containerd.sh record DIR OUT     copy its two bolt files into OUT (while it runs and holds
+#                                    their locks, as dockdu will) with ctr's own listings beside them
+#   containerd.sh stop DIR           stop it by PID, remove its cgroup, then DIR unless KEEP=1
+#
+# What start makes, in namespace moby:
+#   - images docker.io/rig/a:1 and docker.io/rig/b:1, sharing a busybox base layer (imported from
+#     an OCI layout tar built with tar, gzip -n and sha256sum: no registry is needed);
+#   - rig-a: a container with a running task that wrote /hello.txt and /zero.bin (256 KiB);
+#   - rig-b: a created container, never started, with 100000 bytes written into its snapshot
+#     from outside;
+#   - a Docker-style container layer, as moby's daemon/containerd/image_snapshot.go makes it: a
+#     non-expiring lease named after the container ID, and under that lease (the containerd-lease
+#     gRPC header, which ctr 1.6 cannot send, so curl speaks gRPC) <id>-init-key prepared on
+#     image a, the init files written, committed as <id>-init, then <id> prepared on it;
+#   - an unpack left in progress: a snapshot under the unpacker's key shape "extract-<u> <chain>";
+#   - a partial download: an ingest of 1 MiB of an expected 4000000 bytes.
+#
+# It never touches the host's containerd: its own root, state, sockets and config file; inside
+# `unshare --mount` with a tmpfs over /run/containerd (containerd 1.6 keeps shim sockets and runc
+# state there whatever its config says); ctr run --null-io (no FIFOs) in a private cgroup.
+# Unix socket paths are limited to 108 bytes, so DIR should be short (mktemp -d /tmp/c8d.XXXXXX).
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 start DIR | record DIR OUT | stop DIR" >&2
+    exit 64
+}
+
+[[ $# -ge 2 ]] || usage
+command=$1
+dir=$2
+case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
+dir=${dir%/}
+
+root=$dir/root
+sock=$dir/c8d.sock
+pidfile=$dir/containerd.pid
+overlay=$root/io.containerd.snapshotter.v1.overlayfs
+meta=$root/io.containerd.metadata.v1.bolt/meta.db
+cgroup=dockdu-c8d-$(basename "$dir")
+ctr=(ctr --address "$sock" --namespace moby)
+
+die() {
+    echo "containerd.sh: $*" >&2
+    exit 1
+}
+
+alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+
+need_tools() {
+    if ! command -v containerd >/dev/null || ! command -v runc >/dev/null || [[ ! -x /bin/busybox ]]; then
+        apt-get update -qq && apt-get install -y -qq containerd runc busybox-static >/dev/null
+    fi
+}
+
+# --- OCI images, built by hand -------------------------------------------------------------------
+
+blob() { # file -> moves it to the layout under its digest, prints the hex
+    local hex
+    hex=$(sha256sum "$1" | cut -d' ' -f1)
+    mv "$1" "$dir/oci/blobs/sha256/$hex"
+    echo "$hex"
+}
+
+layer() { # folder -> "diffID-hex digest-hex gzip-size"
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$1" -cf "$dir/l.tar" .
+    local diff size
+    diff=$(sha256sum "$dir/l.tar" | cut -d' ' -f1)
+    gzip -n -9 "$dir/l.tar"
+    size=$(stat -c %s "$dir/l.tar.gz")
+    echo "$diff $(blob "$dir/l.tar.gz") $size"
+}
+
+image() { # name diffID digest-hex size (the base layer is shared)
+    local m=application/vnd.oci.image
+    printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]}}' \
+        "$base_diff" "$2" >"$dir/config"
+    local config_size config_hex manifest_size manifest_hex
+    config_size=$(stat -c %s "$dir/config")
+    config_hex=$(blob "$dir/config")
+    printf '{"schemaVersion":2,"mediaType":"%s.manifest.v1+json","config":{"mediaType":"%s.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"%s.layer.v1.tar+gzip","digest":"sha256:%s","size":%s},{"mediaType":"%s.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
+        "$m" "$m" "$config_hex" "$config_size" "$m" "$base_digest" "$base_size" "$m" "$3" "$4" >"$dir/manifest"
+    manifest_size=$(stat -c %s "$dir/manifest")
+    manifest_hex=$(blob "$dir/manifest")
+    printf '{"mediaType":"%s.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"},"annotations":{"io.containerd.image.name":"docker.io/rig/%s:1"}}\n' \
+        "$m" "$manifest_hex" "$manifest_size" "$1" >>"$dir/index-entries"
+}
+
+build_images() {
+    mkdir -p "$dir"/oci/blobs/sha256 "$dir"/w/base/bin "$dir"/w/a/etc "$dir"/w/b/data
+    cp /bin/busybox "$dir/w/base/bin/"
+    local applet
+    for applet in sh echo ls dd sleep; do ln -s busybox "$dir/w/base/bin/$applet"; done
+    echo "image a" >"$dir/w/a/etc/rig-a.txt"
+    dd if=/bin/busybox of="$dir/w/b/data/b.bin" bs=1k count=256 status=none
+    read -r base_diff base_digest base_size < <(layer "$dir/w/base")
+    local a_diff a_digest a_size b_diff b_digest b_size
+    read -r a_diff a_digest a_size < <(layer "$dir/w/a")
+    read -r b_diff b_digest b_size < <(layer "$dir/w/b")
+    image a "$a_diff" "$a_digest" "$a_size"
+    image b "$b_diff" "$b_digest" "$b_size"
+    printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci/oci-layout"
+    printf '{"schemaVersion":2,"manifests":[%s]}' "$(paste -sd, "$dir/index-entries")" >"$dir/oci/index.json"
+    tar -C "$dir/oci" -cf "$dir/images.tar" oci-layout index.json blobs
+    # Chain IDs: chain(L0) = diffID(L0); chain(L0..n) = sha256(chain(L0..n-1) + " " + diffID(Ln)).
+    base_chain=sha256:$base_diff
+    chain_a=sha256:$(printf 'sha256:%s sha256:%s' "$base_diff" "$a_diff" | sha256sum | cut -d' ' -f1)
+}
+
+# --- gRPC by curl, for what ctr 1.6 cannot say ---------------------------------------------------
+
+field() { # number string -> one protobuf length-delimited field (strings here are < 128 bytes)
+    local length=${#2}
+    ((length < 128)) || die "field $1: '$2' is too long for a one-byte length"
+    printf "\\x$(printf %02x $(($1 << 3 | 2)))\\x$(printf %02x "$length")%s" "$2"
+}
+
+grpc() { # method lease message-file: calls containerd, fails unless grpc-status is 0
+    local length
+    length=$(stat -c %s "$3")
+    {
+        printf '\x00'
+        printf "\\x$(printf %02x $((length >> 24 & 255)))\\x$(printf %02x $((length >> 16 & 255)))"
+        printf "\\x$(printf %02x $((length >> 8 & 255)))\\x$(printf %02x $((length & 255)))"
+        cat "$3"
+    } >"$3.framed"
+    curl --silent --show-error --http2-prior-knowledge --unix-socket "$sock" --max-time 10 \
+        -H 'content-type: application/grpc' -H 'te: trailers' -H 'containerd-namespace: moby' \
+        -H "containerd-lease: $2" --data-binary @"$3.framed" -D "$3.headers" -o "$3.reply" \
+        "http://localhost/$1"
+    grep -qi '^grpc-status: 0' "$3.headers" || die "$1 failed: $(tr -d '\r' <"$3.headers" | grep -i grpc-)"
+}
+
+prepare_under_lease() { # lease key parent
+    { field 1 overlayfs; field 2 "$2"; field 3 "$3"; } >"$dir/request"
+    grpc containerd.services.snapshots.v1.Snapshots/Prepare "$1" "$dir/request"
+}
+
+commit_under_lease() { # lease name key
+    { field 1 overlayfs; field 2 "$2"; field 3 "$3"; } >"$dir/request"
+    grpc containerd.services.snapshots.v1.Snapshots/Commit "$1" "$dir/request"
+}
+
+upperdir() { "${ctr[@]}" snapshots mounts /x "$1" | grep -o 'upperdir=[^,]*' | cut -d= -f2; }
+
+# --- start, record, stop -------------------------------------------------------------------------
+
+start() {
+    [[ ${#sock} -lt 90 ]] || die "socket path $sock is too long for a unix socket; use a short DIR"
+    [[ ! -e $dir/root ]] || die "$dir already holds a rig; stop it first"
+    need_tools
+    mkdir -p "$dir/opt" "$dir/state"
+    build_images
+
+    cat >"$dir/config.toml" <<EOF
+version = 2
+root = "$root"
+state = "$dir/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/opt"
+EOF
+    # unshare and sh both exec: $! is containerd's own PID.
+    unshare --mount --propagation private -- sh -c 'if [ -d /run/containerd ]; then
+        mount -t tmpfs -o mode=711 dockdu-c8d /run/containerd; else mount -t tmpfs dockdu-c8d /run; fi &&
+        exec containerd --config "$1"' sh "$dir/config.toml" >"$dir/containerd.log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
+    local _
+    for _ in $(seq 100); do "${ctr[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
+    "${ctr[@]}" version >/dev/null 2>&1 || { cat "$dir/containerd.log" >&2; die "containerd did not start"; }
+
+    "${ctr[@]}" images import "$dir/images.tar" >/dev/null
+    "${ctr[@]}" run -d --null-io --cgroup "/$cgroup/rig-a" docker.io/rig/a:1 rig-a /bin/sh -c \
+        'echo hi > /hello.txt; dd if=/dev/zero of=/zero.bin bs=4096 count=64 2>/dev/null; sync; exec sleep 3600'
+    local upper
+    upper=$(upperdir rig-a)
+    for _ in $(seq 50); do [[ $(stat -c %s "$upper/zero.bin" 2>/dev/null) == 262144 ]] && break; sleep 0.1; done
+    "${ctr[@]}" containers create docker.io/rig/b:1 rig-b
+    head -c 100000 /dev/zero >"$(upperdir rig-b)/offline.bin"
+
+    # Docker's container layer (moby daemon/containerd/image_snapshot.go: lease = container ID).
+    local id
+    id=$(printf dockdu-rig | sha256sum | cut -d' ' -f1)
+    "${ctr[@]}" leases create --expires 0 --id "$id" >/dev/null
+    prepare_under_lease "$id" "$id-init-key" "$chain_a"
+    upper=$(upperdir "$id-init-key")
+    mkdir -p "$upper"/etc "$upper"/dev/pts "$upper"/proc "$upper"/sys
+    touch "$upper"/.dockerenv "$upper"/etc/hosts "$upper"/etc/hostname "$upper"/etc/resolv.conf
+    commit_under_lease "$id" "$id-init" "$id-init-key"
+    prepare_under_lease "$id" "$id" "$id-init"
+    echo "written by the rig" >"$(upperdir "$id")/rw.txt"
+
+    # An unpack caught half way (containerd's snapshots.UnpackKeyFormat "extract-%s %s").
+    "${ctr[@]}" snapshots prepare "extract-1700000000000000000-dockdu $chain_a" "$base_chain" >/dev/null
+    # A partial download: ctr is killed after 1 MiB of an expected 4000000 bytes, the ingest stays.
+    mkfifo "$dir/ingest.fifo"
+    "${ctr[@]}" content ingest --expected-size 4000000 dockdu-partial <"$dir/ingest.fifo" &
+    local ingest=$!
+    exec 3>"$dir/ingest.fifo"
+    head -c 1200000 /dev/zero >&3   # ctr 1.6 sends 1 MiB at a time
+    for _ in $(seq 50); do "${ctr[@]}" content active | grep -q '^dockdu-partial[[:space:]]*[1-9]' && break; sleep 0.1; done
+    kill "$ingest" 2>/dev/null || true
+    wait "$ingest" 2>/dev/null || true
+    exec 3>&-
+    rm "$dir/ingest.fifo"
+    echo "containerd $(cat "$pidfile") is up: ${ctr[*]}"
+}
+
+record() {
+    local out=${1:?}
+    alive "$(cat "$pidfile" 2>/dev/null)" || die "no rig is running under $dir"
+    mkdir -p "$out"
+    # Copied while containerd holds its exclusive flock, the way dockdu reads them.
+    cp "$meta" "$out/meta.db"
+    cp "$overlay/metadata.db" "$out/metadata.db"
+    "${ctr[@]}" version | sed -n 's/^ *Version: *//p' | tail -1 >"$out/containerd-version.txt"
+    "${ctr[@]}" images ls >"$out/ctr-images-ls.txt"
+    "${ctr[@]}" content ls >"$out/ctr-content-ls.txt"
+    "${ctr[@]}" content active >"$out/ctr-content-active.txt"
+    "${ctr[@]}" snapshots ls >"$out/ctr-snapshots-ls.txt"
+    "${ctr[@]}" snapshots usage --b >"$out/ctr-snapshots-usage.txt"
+    "${ctr[@]}" leases ls >"$out/ctr-leases-ls.txt"
+    "${ctr[@]}" containers ls >"$out/ctr-containers-ls.txt"
+    # Exact blob sizes: the content store's files themselves (ctr content ls rounds them).
+    (cd "$root/io.containerd.content.v1.content/blobs/sha256" && for f in *; do echo "sha256:$f $(stat -c %s "$f")"; done) \
+        >"$out/content-blob-sizes.txt"
+    # Every active or view snapshot's mount names its own directory and its parents', nearest first.
+    local key
+    : >"$out/ctr-snapshots-mounts.txt"
+    "${ctr[@]}" snapshots ls | awk 'NR > 1 && $NF != "Committed"' | while read -r line; do
+        key=$(sed -E 's/ +(sha256:[0-9a-f]{64}|[^ ]+) +(Active|View)$//' <<<"$line")
+        echo "== $key" >>"$out/ctr-snapshots-mounts.txt"
+        "${ctr[@]}" snapshots mounts /x "$key" | sed "s|$overlay/||g" >>"$out/ctr-snapshots-mounts.txt"
+    done
+    echo "recorded into $out"
+}
+
+stop() {
+    local pid
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    if alive "$pid"; then
+        "${ctr[@]}" tasks kill --signal SIGKILL rig-a >/dev/null 2>&1 || true
+        local _ p namespace
+        for _ in $(seq 50); do "${ctr[@]}" tasks ls 2>/dev/null | grep -q RUNNING || break; sleep 0.1; done
+        "${ctr[@]}" tasks delete rig-a >/dev/null 2>&1 || true
+        # Shims left behind share containerd's mount namespace: end them by PID.
+        namespace=$(readlink "/proc/$pid/ns/mnt")
+        for p in /proc/[0-9]*; do
+            p=${p#/proc/}
+            [[ $p != "$pid" && $(readlink "/proc/$p/ns/mnt" 2>/dev/null) == "$namespace" ]] && kill -KILL "$p" 2>/dev/null
+        done
+        kill -TERM "$pid"
+        for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+        alive "$pid" && kill -KILL "$pid"
+    fi
+    # runc leaves the empty parent cgroup behind.
+    rmdir "/sys/fs/cgroup/$cgroup/rig-a" "/sys/fs/cgroup/$cgroup" /sys/fs/cgroup/*/"$cgroup" 2>/dev/null || true
+    if grep -q " $dir/" /proc/self/mountinfo; then
+        die "mounts are left under $dir; not removing it"
+    fi
+    [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
+}
+
+case $command in
+start) [[ $# -eq 2 ]] || usage; start ;;
+record) [[ $# -eq 3 ]] || usage; record "$3" ;;
+stop) [[ $# -eq 2 ]] || usage; stop ;;
+*) usage ;;
+esac
