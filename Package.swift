@@ -21,9 +21,17 @@ let package = Package(
             dependencies: ["DockduCore"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Reads the human table back and holds it to the JSON document; shared by the unit
+        // tests (on hand-made trees) and the engine tests (on the real binary's output), so the
+        // check the engine runs is the one the unit tests prove.
+        .target(
+            name: "TableAgreement",
+            path: "Tests/TableAgreement",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "DockduCoreTests",
-            dependencies: ["DockduCore"],
+            dependencies: ["DockduCore", "TableAgreement"],
             resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
@@ -31,6 +39,7 @@ let package = Package(
         // starts; skipped (with a reason) when that script did not set DOCKDU_ENGINE_DIR.
         .testTarget(
             name: "EngineTests",
+            dependencies: ["TableAgreement"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

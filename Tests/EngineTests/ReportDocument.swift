@@ -25,6 +25,9 @@ struct ReportDocument: Decodable, Sendable {
         let sharedBytes: Int64
         let uniqueBytes: Int64
         let containers: [String]
+        let reclaimable: Bool
+        let reclaimableBytes: Int64
+        let reclaimReason: String
     }
     struct Container: Decodable, Sendable {
         let id: String
@@ -38,12 +41,18 @@ struct ReportDocument: Decodable, Sendable {
         let logBytes: Int64
         let totalBytes: Int64
         let volumes: [String]
+        let reclaimable: Bool
+        let reclaimableBytes: Int64
+        let reclaimReason: String
     }
     struct Volume: Decodable, Sendable {
         let name: String
         let bytes: Int64
         let containers: [String]
         let anonymous: Bool
+        let reclaimable: Bool
+        let reclaimableBytes: Int64
+        let reclaimReason: String
     }
     struct Layer: Decodable, Sendable {
         let chainId: String
@@ -57,12 +66,22 @@ struct ReportDocument: Decodable, Sendable {
         let pathBase64: String?
         let kind: String
         let bytes: Int64
+        let reclaimable: Bool
+        let reclaimableBytes: Int64
+        let reclaimReason: String
 
         /// The path's exact bytes, relative to the root.
         var pathBytes: [UInt8] {
             if let pathBase64, let data = Data(base64Encoded: pathBase64) { return Array(data) }
             return Array(path.utf8)
         }
+    }
+    /// One row of the SUMMARY; items absent for build cache and other.
+    struct SummaryRow: Decodable, Sendable {
+        let bytes: Int64
+        let reclaimableBytes: Int64
+        let items: Int?
+        let unusedItems: Int?
     }
     struct Warning: Decodable, Sendable {
         let code: String
@@ -76,6 +95,9 @@ struct ReportDocument: Decodable, Sendable {
     let generatedAt: String
     let totalBytes: Int64
     let categories: Categories
+    let reclaimableBytes: Int64
+    /// Keyed by category, as `categories`.
+    let summary: [String: SummaryRow]
     let images: [Image]
     let containers: [Container]
     let volumes: [Volume]

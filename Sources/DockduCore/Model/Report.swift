@@ -319,7 +319,8 @@ public struct Warning: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-public enum WarningCode: String, Sendable, Codable, Equatable, Hashable {
+/// Listed in the README from ``allCases`` with each ``meaning``; a test fails until it is.
+public enum WarningCode: String, Sendable, Codable, Equatable, Hashable, CaseIterable {
     /// A file or directory could not be opened, read or stat'ed.
     case unreadable
     /// A metadata file could not be parsed.

@@ -126,11 +126,11 @@ private struct PlanState {
 
     mutating func proposeContainers() {
         guard planner.policy.stoppedContainers else { return }
-        let stopped: Set<ContainerState> = [.exited, .created, .dead]
         for container in model.containers.values.filter(\.isListed).sorted(by: { $0.id < $1.id }) {
             guard let config = container.config else { continue }
             let state = config.containerState
-            guard stopped.contains(state) else { continue }
+            // The report's rule (`ContainerState.isStopped`), so both name the same containers.
+            guard state.isStopped else { continue }
             let name = displayName(config)
             let time = (config.finishedAt ?? config.created).flatMap(Timestamp.parse)
             if let reason = planner.filtersAllow(names: [name], labels: config.labels, time: time) {

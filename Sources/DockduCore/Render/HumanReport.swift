@@ -120,6 +120,9 @@ public struct HumanReport: Sendable {
 
     private var volumes: [String] {
         let sorted = report.volumes.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) }
+        // The note says what the summary counts: "unused" only when the verdict lets it go.
+        let reasons = Dictionary(
+            zip(report.volumes.map(\.name), report.reclaimable.volumes.map(\.reason)), uniquingKeysWith: { a, _ in a })
         var table = TextTable(columns: [
             .init("VOLUME NAME", flexible: true), .init("SIZE", .right),
             .init("CONTAINERS", .right), .init("NOTE"),
@@ -127,7 +130,11 @@ public struct HumanReport: Sendable {
         for volume in sorted.prefix(Self.sectionLimit) {
             var notes = [String]()
             if volume.anonymous { notes.append("anonymous") }
-            if volume.containers.isEmpty { notes.append("unused") }
+            switch reasons[volume.name] {
+            case .unused: notes.append("unused")
+            case .containersUnknown: notes.append("mounts unknown")
+            default: break
+            }
             table.rows.append([
                 DisplayNames.volumeName(volume), size(volume.bytes), String(volume.containers.count),
                 notes.joined(separator: ", "),

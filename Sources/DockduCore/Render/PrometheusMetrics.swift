@@ -184,7 +184,7 @@ public struct PrometheusMetrics: Sendable {
             "dockdu_warnings",
             help: "Parts of the data root that could not be read or parsed, by code; "
                 + "the figures leave them out.")
-        for code in WarningCode.everyCode {
+        for code in WarningCode.allCases {
             let count = report.warnings.count(where: { $0.code == code })
             family.add(rootLabel.merging(["code": code.rawValue]), Int64(count))
         }
@@ -330,26 +330,5 @@ private struct MetricFamily {
             }
         }
         return escaped
-    }
-}
-
-extension WarningCode {
-    /// Every code, in the model's order. `WarningCode` is not `CaseIterable`, so this follows
-    /// ``nextCode`` from the first: its switch stops compiling when a code is added, until the
-    /// new code is linked into the chain (and so into the metrics and the schema test).
-    static let everyCode: [WarningCode] = Array(sequence(first: .unreadable, next: \.nextCode))
-
-    private var nextCode: WarningCode? {
-        switch self {
-        case .unreadable: .corrupt
-        case .corrupt: .vanished
-        case .vanished: .brokenLink
-        case .brokenLink: .missingDirectory
-        case .missingDirectory: .chainMismatch
-        case .chainMismatch: .appeared
-        case .appeared: .cache
-        case .cache: .layerChanged
-        case .layerChanged: nil
-        }
     }
 }

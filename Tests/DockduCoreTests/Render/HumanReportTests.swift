@@ -102,6 +102,15 @@ import Testing
         #expect(apparent.hasPrefix("Data root /srv/docker; sizes: apparent (st_size, as docker system df)"))
     }
 
+    @Test func aVolumeWhoseMountsAreUnknownIsNotCalledUnused() {
+        var report = SampleReports.hostile
+        report.metadataComplete = MetadataCompleteness(containers: false)
+        let text = HumanReport(report: report, exactBytes: false, width: 200).render()
+        #expect(!text.contains("unused"))
+        #expect(text.contains("anonymous, mounts unknown"))
+        #expect(HumanReport(report: SampleReports.hostile, exactBytes: false, width: 200).render().contains("anonymous, unused"))
+    }
+
     // MARK: Golden files
 
     private static let goldenDirectory = URL(fileURLWithPath: #filePath)

@@ -15,7 +15,8 @@ import Testing
             .map { $0.dropFirst(3).prefix { $0 != "\"" } }
         #expect(keys == [
             "categories", "containers", "dataRoot", "generatedAt", "images", "layers", "linkedFolders",
-            "metadataComplete", "orphans", "schemaVersion", "sizeMode", "totalBytes", "volumes", "warnings",
+            "metadataComplete", "orphans", "reclaimableBytes", "schemaVersion", "sizeMode", "summary", "totalBytes",
+            "volumes", "warnings",
         ])
         #expect(text.contains("\"schemaVersion\" : \(Report.currentSchemaVersion)"))
     }

@@ -102,6 +102,16 @@ import Testing
             images[0]["size"] = 1
             $0["images"] = images
         }
+        try expectInvalid(report, against: "report.schema.json", saying: "/volumes/0/reclaimReason: 'maybe' is not one of") {
+            var volumes = $0["volumes"] as! [[String: Any]]
+            volumes[0]["reclaimReason"] = "maybe"
+            $0["volumes"] = volumes
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/summary/logs: 'reclaimableBytes' is a required property") {
+            var summary = $0["summary"] as! [String: [String: Any]]
+            summary["logs"]?["reclaimableBytes"] = nil
+            $0["summary"] = summary
+        }
         try expectInvalid(report, against: "report.schema.json", saying: "/schemaVersion: 1 was expected") {
             $0["schemaVersion"] = 2
         }
@@ -169,14 +179,14 @@ import Testing
         let reportDefinitions = definitions(report)
         #expect(strings(reportDefinitions["sizeMode"]?["enum"]) == ["disk", "apparent"])
         #expect(strings(reportDefinitions["containerState"]?["enum"]) == ContainerState.allCases.map(\.rawValue))
-        #expect(strings(reportDefinitions["warningCode"]?["enum"]) == WarningCode.everyCode.map(\.rawValue))
+        #expect(strings(reportDefinitions["warningCode"]?["enum"]) == WarningCode.allCases.map(\.rawValue))
         #expect(strings(reportDefinitions["orphanKind"]?["enum"]) == Self.everyOrphanKind.map(\.rawValue))
         #expect(strings(reportDefinitions["categoryBytes"]?["required"]) == Category.allCases.map(\.rawValue))
 
         let planDefinitions = definitions(plan)
         #expect(strings(planDefinitions["actionKind"]?["enum"]) == PlanAction.Kind.allCases.map(\.rawValue))
         let planWarning = planDefinitions["warning"]?["properties"] as? [String: [String: Any]]
-        #expect(strings(planWarning?["code"]?["enum"]) == WarningCode.everyCode.map(\.rawValue))
+        #expect(strings(planWarning?["code"]?["enum"]) == WarningCode.allCases.map(\.rawValue))
 
         let comparisonDefinitions = definitions(comparison)
         #expect(strings(comparisonDefinitions["status"]?["enum"]) == ReportComparison.Status.allCases.map(\.rawValue))

@@ -113,11 +113,11 @@ import Testing
         ]
         let exposition = try Exposition(PrometheusMetrics(report: report, scanSeconds: 1).render())
         let family = try #require(exposition.families.first { $0.name == "dockdu_warnings" })
-        #expect(family.samples.count == WarningCode.everyCode.count)
+        #expect(family.samples.count == WarningCode.allCases.count)
         let counts = Dictionary(uniqueKeysWithValues: family.samples.map { sample in
             (sample.labels.first { $0.name == "code" }?.value ?? "", sample.value)
         })
-        var expected = Dictionary(uniqueKeysWithValues: WarningCode.everyCode.map { ($0.rawValue, "0") })
+        var expected = Dictionary(uniqueKeysWithValues: WarningCode.allCases.map { ($0.rawValue, "0") })
         expected["unreadable"] = "2"
         expected["corrupt"] = "1"
         #expect(counts == expected)
