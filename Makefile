@@ -2,7 +2,7 @@
 # under a temporary folder (Tests/Engine/engine.sh) and never touches /var/lib/docker.
 SWIFT ?= swift
 
-.PHONY: build test test-unit test-engine test-package fuzz demo bench clean
+.PHONY: build test test-unit test-engine test-package fuzz demo samples bench clean
 
 # Release, with the Swift runtime linked in, so hosts need no Swift installed.
 build:
@@ -32,6 +32,13 @@ fuzz:
 # of your own (needs root and the packages test-engine needs).
 demo: build
 	SWIFT=$(SWIFT) Tests/Engine/demo
+
+# Re-records every sample output in README.md from this build on demo's tree (root and docker, as
+# for demo), then the warning-code list from the code's own, and checks them all (ReadmeTests).
+samples: build
+	SWIFT=$(SWIFT) Tests/Engine/samples
+	DOCKDU_RECORD_GOLDEN=1 $(SWIFT) test --filter ReadmeTests >/dev/null 2>&1 || :
+	$(SWIFT) test --filter ReadmeTests
 
 bench:
 	Tests/Bench/bench.sh
