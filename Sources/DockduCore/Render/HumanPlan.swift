@@ -52,7 +52,7 @@ public struct HumanPlan: Sendable {
             lines += ["", "\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s") from the scan; see dockdu report."]
         }
         if !plan.actions.isEmpty {
-            lines += [""] + TextWrapping.wrap("To carry it out: dockdu plan --script > cleanup.sh, read cleanup.sh, then sh cleanup.sh", width: width)
+            lines += [""] + TextWrapping.wrap("To carry it out: dockdu plan --script > cleanup.sh; read it, then sh cleanup.sh", width: width)
         }
         return lines.joined(separator: "\n") + "\n"
     }
