@@ -44,9 +44,9 @@ import Testing
     // MARK: Real documents pass
 
     @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)),
-          arguments: ["hostile", "empty", "long", "later"])
+          arguments: ["hostile", "empty", "long", "later", "unknown"])
     func reportsMatchTheReportSchema(name: String) throws {
-        let report = try #require(SampleReports.named.merging(["later": ComparisonSamples.new]) { $1 }[name])
+        let report = try #require(SampleReports.named.merging(["later": ComparisonSamples.new, "unknown": SampleReports.unknown]) { $1 }[name])
         try expectValid(JSONRendering.render(report), against: "report.schema.json")
     }
 

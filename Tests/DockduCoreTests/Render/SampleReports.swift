@@ -133,6 +133,14 @@ enum SampleReports {
             warnings: [Warning(code: .unreadable, path: "volumes/x", message: "denied")])
     }()
 
+    /// The hostile report as a scan that could not read repositories.json, a container's config
+    /// or a layerdb entry: what depends on them is unknown, not reclaimable.
+    static let unknown: Report = {
+        var report = hostile
+        report.metadataComplete = MetadataCompleteness(images: true, tags: false, containers: false, layers: false)
+        return report
+    }()
+
     static let named = ["hostile": hostile, "empty": empty, "long": long]
 
     private static func base64(_ bytes: [UInt8]) -> String {
