@@ -257,19 +257,6 @@ public enum OptionTable {
 
     /// Whole words (synopsis labels, shell words) on lines of at most `width`.
     private static func wrapWords(_ words: [String], width: Int, first: String, rest: String) -> [String] {
-        var lines: [String] = []
-        var line = first
-        var lineHasWord = false
-        for word in words {
-            if lineHasWord && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = rest
-                lineHasWord = false
-            }
-            line += (lineHasWord ? " " : "") + word
-            lineHasWord = true
-        }
-        lines.append(line)
-        return lines
+        TextWrapping.wrap(words: words, width: width, first: first, rest: rest)
     }
 }
