@@ -80,12 +80,16 @@ public struct LayerCache: Sendable, Codable, Equatable {
     /// The cache at `path` for `dataRoot` as this `version` writes it; nil when there is none yet.
     public static func load(path: String, dataRoot: String, version: String) throws(LoadError) -> LayerCache? {
         let bytes: [UInt8]
+        // The same checks as any input: a FIFO or device planted there must not hang a nightly run.
         do {
-            bytes = try FileDescriptor.openForReading(atPath: path).closeAfter { file throws(Errno) in try file.readAll(limit: 512 << 20) }
-        } catch where error == .noSuchFileOrDirectory {
-            return nil
+            bytes = try FileDescriptor.readRegularFile(atPath: path, limit: 512 << 20)
         } catch {
-            throw .unreadable(error)
+            switch error {
+            case .cannotOpen(let errno) where errno == .noSuchFileOrDirectory: return nil
+            case .cannotOpen(let errno), .cannotRead(let errno): throw .unreadable(errno)
+            case .notRegularFile(let kind): throw .foreign("\(kind), not a regular file")
+            case .tooLarge(let size, let limit): throw .foreign("\(size) bytes, over the \(limit)-byte limit for a cache")
+            }
         }
         let cache: LayerCache
         do {

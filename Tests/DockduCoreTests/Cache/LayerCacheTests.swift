@@ -207,4 +207,19 @@ private func figures(_ result: DataRootScan.Result, _ root: HandMadeDataRoot) ->
         let warning = try #require(verified.model.warnings.first { $0.code == .layerChanged })
         #expect(warning.path == "overlay2/\(root.layers[0])/diff")
     }
+
+    @Test func aFIFOInPlaceOfTheCacheIsRefusedWithoutWaiting() throws {
+        let root = try HandMadeDataRoot()
+        let cacheDirectory = try TemporaryTree()
+        _ = try scan(root, cache: cacheDirectory.path)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cacheDirectory.path).first)
+        let path = cacheDirectory.path + "/" + name
+        try FileManager.default.removeItem(atPath: path)
+        #expect(mkfifo(path, 0o600) == 0)
+        let started = Date()
+        let result = try scan(root, cache: cacheDirectory.path)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.model.warnings.contains { $0.code == .cache && $0.message.contains("FIFO") })
+        #expect(result.tally.cachedSubtrees == 0)
+    }
 }
