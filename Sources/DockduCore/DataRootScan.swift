@@ -15,6 +15,9 @@ public struct DataRootScan: Sendable {
 
     public static let defaultCacheMaxAgeSeconds: Int64 = 7 * 86_400
 
+    /// Which image stores to read: `--containerd-root`, `--containerd-namespace`, daemon.json.
+    public var stores = StoreOptions()
+
     public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil, cacheDirectory: String? = nil, version: String = CommandLineTool.version, cacheMaxAgeSeconds: Int64 = DataRootScan.defaultCacheMaxAgeSeconds) {
         self.cacheMaxAgeSeconds = cacheMaxAgeSeconds
         self.dataRoot = dataRoot
@@ -82,6 +85,24 @@ public struct DataRootScan: Sendable {
             let names = drivers.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
             model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
         }
+        let containerdRoot = StoreChoice(options: stores, dataRoot: canonicalRoot, files: files).decide(into: &model)
+        var containerdDescriptor: FileDescriptor?
+        if let containerdRoot {
+            do {
+                containerdDescriptor = try FileDescriptor.openDirectory(atPath: containerdRoot.path)
+            } catch {
+                model.warn(error == .noSuchFileOrDirectory ? .missingDirectory : .unreadable, containerdRoot.path, "cannot open the containerd root: \(error); the containerd store's images and layers are counted nowhere; give its root with --containerd-root DIR")
+            }
+        }
+        defer { containerdDescriptor?.close() }
+        if let containerdRoot, let containerdDescriptor {
+            let containerdFiles = DataRootFiles(root: containerdDescriptor, followedTopFolders: [])
+            ContainerdStoreLoader(files: containerdFiles, root: containerdRoot.path, namespace: containerdRoot.namespace, snapshotter: containerdRoot.snapshotter)
+                .load(into: &model)
+            if let nested = PathFunctions.relative(containerdRoot.path, to: canonicalRoot) {
+                model.nestedRoots[.containerd] = nested.split(separator: "/").map(String.init)
+            }
+        }
         let rules = OwnershipRules(model: model)
         let cacheLocation = cacheDirectory.flatMap { locateCache($0, model: &model) }
         var lookup: LayerCacheLookup?
@@ -105,6 +126,17 @@ public struct DataRootScan: Sendable {
             tally = try walker.walk(root: root)
         } catch {
             throw ScanError(path: dataRoot, errno: error)
+        }
+        model.walkedRoots.append(WalkedRoot(name: .dataRoot, path: canonicalRoot, allocatedBytes: tally.totalBytes(mode: .disk), apparentBytes: tally.totalBytes(mode: .apparent)))
+        // Other stores' roots, each walked whole (one counted in the data root's walk is not).
+        if let containerdDescriptor, let store = model.containerd, let node = rules.node(ofRoot: .containerd) {
+            do {
+                let storeTally = try walker.walk(root: containerdDescriptor, node: node, path: Array(store.root.utf8))
+                model.walkedRoots.append(WalkedRoot(name: .containerd, path: store.root, allocatedBytes: storeTally.totalBytes(mode: .disk), apparentBytes: storeTally.totalBytes(mode: .apparent)))
+                tally.absorb(storeTally)
+            } catch {
+                model.warn(.unreadable, store.root, "cannot walk the containerd root: \(error)")
+            }
         }
         // Each linked folder is walked as the entry it stands for, after the root.
         for (folder, descriptor) in linked {

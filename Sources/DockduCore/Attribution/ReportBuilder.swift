@@ -33,6 +33,10 @@ public struct ReportBuilder: Sendable {
         for image in listed {
             for chainID in Set(image.chainIDs) { imagesByLayer[chainID, default: []].append(image.id) }
         }
+        var imagesByBlob: [String: [String]] = [:]
+        for image in listed {
+            for digest in Set(image.contentDigests) { imagesByBlob[digest, default: []].append(image.id) }
+        }
         let containersByImage = Dictionary(grouping: model.containers.values.filter(\.isListed), by: { $0.config?.image ?? "" })
 
         let images = listed.map { image -> ImageUsage in
@@ -43,17 +47,33 @@ public struct ReportBuilder: Sendable {
                 total +|= layerBytes
                 if (imagesByLayer[chainID]?.count ?? 0) > 1 { shared +|= layerBytes }
             }
-            return ImageUsage(
+            var usage = ImageUsage(
                 id: image.id, tags: image.references, dangling: image.references.isEmpty, created: image.created,
                 layers: image.chainIDs, bytes: total, sharedBytes: shared, uniqueBytes: total -| shared,
                 containers: (containersByImage[image.id] ?? []).map(\.id).sorted())
+            if image.store != .overlay2 {
+                usage.store = image.store
+                var content: Int64 = 0
+                var sharedContent: Int64 = 0
+                for digest in image.contentDigests {
+                    let blobBytes = bytes(.contentBlob(digest: digest))
+                    content +|= blobBytes
+                    if (imagesByBlob[digest]?.count ?? 0) > 1 { sharedContent +|= blobBytes }
+                }
+                usage.contentBytes = content
+                usage.sharedContentBytes = sharedContent
+                usage.platforms = image.platforms.isEmpty ? nil : image.platforms
+            }
+            return usage
         }
 
         let layers = model.layers.values.sorted { $0.chainID < $1.chainID }.compactMap { layer -> LayerUsage? in
             guard rules.slot(of: .layerDiff(chainID: layer.chainID)) != nil else { return nil }
-            return LayerUsage(
+            var usage = LayerUsage(
                 chainId: layer.chainID, diffId: layer.diffID, cacheId: layer.cacheID,
                 bytes: bytes(.layerDiff(chainID: layer.chainID)), images: (imagesByLayer[layer.chainID] ?? []).sorted())
+            if layer.store != .overlay2 { usage.store = layer.store }
+            return usage
         }
 
         let containers = model.containers.values.filter(\.isListed).sorted { $0.id < $1.id }.map { container in
@@ -82,10 +102,12 @@ public struct ReportBuilder: Sendable {
         }
 
         let orphans = rules.orphans.enumerated().map { index, candidate in
-            OrphanUsage(
+            var usage = OrphanUsage(
                 path: String(decoding: candidate.path, as: UTF8.self),
                 pathBase64: String(validating: candidate.path, as: UTF8.self) == nil ? Data(candidate.path).base64EncodedString() : nil,
                 kind: candidate.kind, bytes: bytes(.orphan(index: index)))
+            if candidate.base != .dataRoot { usage.base = candidate.base }
+            return usage
         }.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
 
         var warnings = model.warnings
@@ -96,6 +118,26 @@ public struct ReportBuilder: Sendable {
         }
         warnings.sort { ($0.path, $0.code.rawValue, $0.message) < ($1.path, $1.code.rawValue, $1.message) }
 
+        var blobs: [BlobUsage]?
+        var containerdSummary: ContainerdStoreSummary?
+        if model.containerd != nil {
+            blobs = model.contentBlobs.values.sorted { $0.digest < $1.digest }.map { blob in
+                BlobUsage(digest: blob.digest, mediaType: blob.mediaType, bytes: bytes(.contentBlob(digest: blob.digest)), images: (imagesByBlob[blob.digest] ?? []).sorted())
+            }
+            // A compressed layer whose diff ID is an unpacked layer of the same image.
+            var copies: Int64 = 0
+            var counted = Set<String>()
+            for image in listed where image.store == .containerd {
+                let unpacked = Set(zip(image.diffIDs, image.chainIDs).filter { model.layers[$0.1] != nil }.map(\.0))
+                for digest in image.contentDigests where !counted.contains(digest) {
+                    guard let diffID = model.contentBlobs[digest]?.uncompressedDigest, unpacked.contains(diffID) else { continue }
+                    counted.insert(digest)
+                    copies +|= bytes(.contentBlob(digest: digest))
+                }
+            }
+            containerdSummary = ContainerdStoreSummary(compressedCopiesBytes: copies, inProgressBytes: bytes(.inProgress), heldBytes: bytes(.heldByContainerd))
+        }
+
         return Report(
             dataRoot: dataRoot, sizeMode: mode, generatedAt: generatedAt, totalBytes: categories.sum,
             categories: categories, images: images, containers: containers, volumes: volumes, layers: layers,
@@ -104,6 +146,9 @@ public struct ReportBuilder: Sendable {
                 var counted = folder
                 counted.bytes = (mode == .disk ? model.linkedFolderAllocatedBytes : model.linkedFolderApparentBytes)[folder.name] ?? 0
                 return counted
-            })
+            },
+            stores: model.stores.isEmpty ? nil : model.stores,
+            roots: model.walkedRoots.isEmpty ? nil : model.walkedRoots.map { RootUsage(name: $0.name, path: $0.path, bytes: mode == .disk ? $0.allocatedBytes : $0.apparentBytes) },
+            blobs: blobs, containerdStore: containerdSummary)
     }
 }

@@ -27,10 +27,18 @@ public enum SlotOwner: Sendable, Hashable {
     case volumeRest(name: String)
     /// The orphan at this index of ``OwnershipRules/orphans``.
     case orphan(index: Int)
+    /// A blob of a content store that an image references (containerd's packed copy).
+    case contentBlob(digest: String)
+    /// Snapshots being unpacked (`extract-*` keys, `snapshots/new-*`) and partial downloads.
+    case inProgress
+    /// Snapshots and blobs that containerd keeps for something Docker does not know: a container
+    /// or lease of containerd's own, another namespace.
+    case heldByContainerd
 
     public var category: Category {
         switch self {
-        case .other, .appeared: .other
+        case .other, .appeared, .inProgress, .heldByContainerd: .other
+        case .contentBlob: .images
         case .buildCache: .buildCache
         case .layerDiff, .layerRest, .imageMetadata: .images
         case .containerDiff, .containerRest: .containers
@@ -43,10 +51,15 @@ public enum SlotOwner: Sendable, Hashable {
 
 /// Something under the root that nothing owns, found before the walk.
 public struct OrphanCandidate: Sendable, Equatable {
-    /// Relative to the data root, exact bytes.
+    /// Relative to ``base``, exact bytes.
     public var path: [UInt8]
     public var kind: OrphanKind
+    /// The root `path` is relative to: the data root, or another store's root.
+    public var base: RootName = .dataRoot
     /// Other paths counted with it (its `l/` link, its layerdb entry), which removing it must
     /// remove too.
     public var companions: [[UInt8]] = []
+    /// What the store's own tool removes it by (a containerd snapshot key or blob digest), when
+    /// its metadata should be fixed instead of files deleted.
+    public var storeKey: String?
 }

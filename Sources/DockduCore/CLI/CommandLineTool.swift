@@ -68,7 +68,9 @@ public enum CommandLineTool {
         do {
             let workers = workerCount(ProcessEnvironment.variable("DOCKDU_WORKERS"), processors: ProcessEnvironment.processorCount)
             if let warning = workers.warning { printError(warning) }
-            let result = try DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments), cacheMaxAgeSeconds: cacheMaxAgeSeconds).run()
+            var scan = DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments), cacheMaxAgeSeconds: cacheMaxAgeSeconds)
+            scan.stores = storeOptions(arguments)
+            let result = try scan.run()
             progressLine?.finish()
             return .success(result)
         } catch {
@@ -127,6 +129,19 @@ public enum CommandLineTool {
     }
 
     /// The layer cache directory: `--cache`, else /var/cache/dockdu for root; none with
+    /// `--containerd-root`, `--containerd-namespace`, and daemon.json's store settings when it is
+    /// the daemon's (no `--root`, or `DOCKDU_DAEMON_CONFIG` names it); an unreadable one is ignored
+    /// here, as the data root's own reading has already said.
+    static func storeOptions(_ arguments: ParsedArguments) -> StoreOptions {
+        var options = StoreOptions(containerdRoot: arguments.value("containerd-root"), containerdNamespace: arguments.value("containerd-namespace"))
+        let configured = ProcessEnvironment.variable("DOCKDU_DAEMON_CONFIG").flatMap { $0.isEmpty ? nil : $0 }
+        if let path = configured ?? (arguments.value("root") == nil ? DaemonConfiguration.defaultPath : nil),
+            let bytes = try? FileDescriptor.readRegularFile(atPath: path, limit: 1 << 20) {
+            options.settings = try? StoreSettings.parse(bytes)
+        }
+        return options
+    }
+
     /// `--no-cache`.
     static func cacheDirectory(_ arguments: ParsedArguments) -> String? {
         if arguments.flag("no-cache") { return nil }

@@ -98,6 +98,15 @@ public enum OptionTable {
                 + "else /var/lib/docker).",
             scope: .commands([.report, .plan])),
         OptionSpec(
+            long: "containerd-root", valueName: "DIR",
+            help: "Also read this containerd root as Docker's image store (default: found from daemon.json "
+                + "and the data root: /var/lib/containerd, or DATA-ROOT/containerd/daemon).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "containerd-namespace", valueName: "NAME",
+            help: "containerd namespace Docker uses (default: containerd-namespace in daemon.json, else moby).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
             long: "json", help: "Print the versioned JSON document instead of tables.",
             scope: .commands([.report, .plan])),
         OptionSpec(

@@ -39,10 +39,12 @@ public struct ContainerConfig: Decodable, Sendable {
     public var state: State?
     public var mountPoints: [String: MountPoint]?
     public var logPath: String?
+    /// The storage driver (`overlay2`) or containerd snapshotter (`overlayfs`) of its layers.
+    public var driver: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "ID", name = "Name", image = "Image", created = "Created", state = "State"
-        case mountPoints = "MountPoints", logPath = "LogPath", settings = "Config"
+        case mountPoints = "MountPoints", logPath = "LogPath", settings = "Config", driver = "Driver"
     }
 
     public var labels: [String: String] { settings?.labels ?? [:] }

@@ -22,6 +22,16 @@ public struct DataRootModel: Sendable {
     public var linkedFolders: [LinkedFolder] = []
     public var linkedFolderApparentBytes: [String: Int64] = [:]
     public var linkedFolderAllocatedBytes: [String: Int64] = [:]
+    /// Blobs of a content store (containerd's), by digest.
+    public var contentBlobs: [String: StoredBlob] = [:]
+    /// The image stores found, with the rule that decided each.
+    public var stores: [StoreFinding] = []
+    /// What the containerd store's databases say, when it is in use.
+    public var containerd: ContainerdStoreModel?
+    /// Store roots that lie inside the data root, by their path under it: walked with it.
+    public var nestedRoots: [RootName: [String]] = [:]
+    /// Each walked root's own total, in both size modes (what `du -sx` of it says).
+    public var walkedRoots: [WalkedRoot] = []
     /// Problems found while reading metadata.
     public var warnings: [Warning] = []
     /// Whether any part could not be read or parsed (the exit status is then 1).
@@ -60,6 +70,66 @@ public struct StoredLayer: Sendable, Equatable {
     public var parent: String?
     /// The `size` file: Docker's own apparent size of the diff, taken when the layer was made.
     public var recordedSize: Int64?
+    /// The store holding it; ``cacheID`` is its directory there (containerd: the snapshot's number).
+    public var store: StoreName = .overlay2
+}
+
+/// An image store's name, as the report shows it.
+public struct StoreName: RawRepresentable, Hashable, Sendable, Codable, Comparable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let overlay2 = StoreName(rawValue: "overlay2")
+    public static let containerd = StoreName(rawValue: "containerd")
+    public static func < (a: StoreName, b: StoreName) -> Bool { a.rawValue < b.rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// One root the walk went through, and its total.
+public struct WalkedRoot: Sendable, Equatable {
+    public var name: RootName
+    public var path: String
+    public var allocatedBytes: Int64
+    public var apparentBytes: Int64
+}
+
+/// One image store found on the host, and why.
+public struct StoreFinding: Sendable, Equatable, Codable {
+    public var name: StoreName
+    /// Absolute path of the root its files are under.
+    public var root: String
+    /// The rule that decided that this store is in use.
+    public var rule: String
+    /// containerd only.
+    public var namespace: String?
+    public var snapshotter: String?
+    /// Tells that point the other way (data of the other store).
+    public var notes: [String]?
+
+    public init(name: StoreName, root: String, rule: String, namespace: String? = nil, snapshotter: String? = nil, notes: [String]? = nil) {
+        self.name = name
+        self.root = root
+        self.rule = rule
+        self.namespace = namespace
+        self.snapshotter = snapshotter
+        self.notes = notes
+    }
+}
+
+/// A blob of a content store: a compressed layer, a manifest, an index or a config.
+public struct StoredBlob: Sendable, Equatable {
+    public var digest: String
+    /// What the store's metadata records; the walk measures the file itself.
+    public var recordedSize: Int64
+    public var mediaType: String?
+    /// A compressed layer's diff ID (`containerd.io/uncompressed`).
+    public var uncompressedDigest: String?
+    /// Images (IDs) that reference it.
+    public var images: [String] = []
 }
 
 /// An image from `imagedb`.
@@ -74,6 +144,11 @@ public struct StoredImage: Sendable, Equatable {
     /// Tags and digests from `repositories.json`, sorted.
     public var references: [String]
     public var labels: [String: String] = [:]
+    public var store: StoreName = .overlay2
+    /// Blobs it references (index, manifests, configs, layers), each once; containerd store only.
+    public var contentDigests: [String] = []
+    /// `os/architecture[/variant]` of each platform its index holds, when it holds several.
+    public var platforms: [String] = []
 }
 
 /// A container, from its directory and its `layerdb/mounts` entry.

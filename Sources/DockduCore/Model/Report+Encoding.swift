@@ -6,7 +6,7 @@
 extension Report {
     private enum DocumentKeys: String, CodingKey {
         case schemaVersion, dataRoot, sizeMode, generatedAt, totalBytes, categories, images, containers, volumes
-        case layers, orphans, warnings, metadataComplete, linkedFolders
+        case layers, orphans, warnings, metadataComplete, linkedFolders, stores, roots, blobs, containerdStore
         case reclaimableBytes, summary
     }
 
@@ -27,6 +27,10 @@ extension Report {
         try document.encode(warnings, forKey: .warnings)
         try document.encodeIfPresent(metadataComplete, forKey: .metadataComplete)
         try document.encodeIfPresent(linkedFolders, forKey: .linkedFolders)
+        try document.encodeIfPresent(stores, forKey: .stores)
+        try document.encodeIfPresent(roots, forKey: .roots)
+        try document.encodeIfPresent(blobs, forKey: .blobs)
+        try document.encodeIfPresent(containerdStore, forKey: .containerdStore)
         try document.encode(space.totalBytes, forKey: .reclaimableBytes)
         let summary = Dictionary(uniqueKeysWithValues: Category.allCases.map { category in
             (category.rawValue, CategorySummary(bytes: categories[category], entry: space[category]))

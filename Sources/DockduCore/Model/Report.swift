@@ -28,15 +28,31 @@ public struct Report: Sendable, Codable, Equatable {
     /// Top folders that are links to directories elsewhere: followed, walked and counted in
     /// ``totalBytes``, which `du -sx ROOT` does not see. Absent in reports before dockdu 0.2.
     public var linkedFolders: [LinkedFolder]?
+    /// The image stores found, each with its root and the rule that decided it. Absent before
+    /// dockdu 0.3.
+    public var stores: [StoreFinding]?
+    /// Each root walked and its own total: the data root first (what `du -sx` of it says, linked
+    /// folders aside), then another store's root (containerd's). Absent before dockdu 0.3.
+    public var roots: [RootUsage]?
+    /// A content store's blobs (containerd's compressed layers, manifests, indexes, configs)
+    /// that images reference. Absent when no such store was read.
+    public var blobs: [BlobUsage]?
+    /// Figures of the containerd store that no table shows. Absent when it was not read.
+    public var containerdStore: ContainerdStoreSummary?
 
     public init(
         schemaVersion: Int = Report.currentSchemaVersion, dataRoot: String, sizeMode: SizeMode,
         generatedAt: String, totalBytes: Int64, categories: CategoryBytes, images: [ImageUsage],
         containers: [ContainerUsage], volumes: [VolumeUsage], layers: [LayerUsage],
         orphans: [OrphanUsage], warnings: [Warning], metadataComplete: MetadataCompleteness? = MetadataCompleteness(),
-        linkedFolders: [LinkedFolder]? = []
+        linkedFolders: [LinkedFolder]? = [], stores: [StoreFinding]? = nil, roots: [RootUsage]? = nil,
+        blobs: [BlobUsage]? = nil, containerdStore: ContainerdStoreSummary? = nil
     ) {
         self.linkedFolders = linkedFolders
+        self.stores = stores
+        self.roots = roots
+        self.blobs = blobs
+        self.containerdStore = containerdStore
         self.schemaVersion = schemaVersion
         self.dataRoot = dataRoot
         self.sizeMode = sizeMode
@@ -161,6 +177,14 @@ public struct ImageUsage: Sendable, Codable, Equatable {
     public var uniqueBytes: Int64
     /// IDs of containers created from it.
     public var containers: [String]
+    /// The store holding it; absent for overlay2 (and in reports before dockdu 0.3).
+    public var store: StoreName?
+    /// Bytes of the blobs it references (containerd store): Docker 29's CONTENT SIZE.
+    public var contentBytes: Int64?
+    /// Of ``contentBytes``, blobs another listed image also references.
+    public var sharedContentBytes: Int64?
+    /// The platforms its index holds, when it holds several.
+    public var platforms: [String]?
 
     public init(
         id: String, tags: [String], dangling: Bool, created: String?, layers: [String], bytes: Int64,
@@ -255,6 +279,9 @@ public struct LayerUsage: Sendable, Codable, Equatable {
     public var bytes: Int64
     /// Listed images whose chain includes it, sorted.
     public var images: [String]
+    /// The store holding it; absent for overlay2. For containerd, ``cacheId`` is the snapshot's
+    /// directory number (`snapshots/<n>`).
+    public var store: StoreName?
 
     public init(chainId: String, diffId: String, cacheId: String, bytes: Int64, images: [String]) {
         self.chainId = chainId
@@ -280,6 +307,14 @@ public enum OrphanKind: String, Sendable, Codable, Equatable {
     /// A layer that layerdb records but no image and no container uses: its overlay2 directory,
     /// `l/` link and layerdb entry.
     case unreferencedLayer
+    /// A directory under containerd's `snapshots/` that its snapshotter's metadata does not name.
+    case snapshotDirectory
+    /// A committed containerd snapshot that no image, container, lease or other snapshot uses.
+    case unreferencedSnapshot
+    /// A file under containerd's `blobs/sha256/` that meta.db does not list.
+    case unlistedBlob
+    /// A blob meta.db lists that no image and no lease references.
+    case unreferencedBlob
 
     /// Whether calling it an orphan rests on every layerdb and mount entry having been read: an
     /// overlay2 directory nothing names may be the layer of an entry that could not be.
@@ -296,12 +331,62 @@ public struct OrphanUsage: Sendable, Codable, Equatable {
     public var pathBase64: String?
     public var kind: OrphanKind
     public var bytes: Int64
+    /// `containerd` when ``path`` is relative to the containerd root; absent for the data root.
+    public var base: RootName?
 
     public init(path: String, pathBase64: String? = nil, kind: OrphanKind, bytes: Int64) {
         self.path = path
         self.pathBase64 = pathBase64
         self.kind = kind
         self.bytes = bytes
+    }
+}
+
+/// One walked root and its total in the report's size mode.
+public struct RootUsage: Sendable, Codable, Equatable {
+    public var name: RootName
+    public var path: String
+    public var bytes: Int64
+
+    public init(name: RootName, path: String, bytes: Int64) {
+        self.name = name
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
+/// One blob of a content store.
+public struct BlobUsage: Sendable, Codable, Equatable {
+    public var digest: String
+    public var mediaType: String?
+    /// The file, measured by the walk.
+    public var bytes: Int64
+    /// Listed images that reference it, sorted.
+    public var images: [String]
+
+    public init(digest: String, mediaType: String?, bytes: Int64, images: [String]) {
+        self.digest = digest
+        self.mediaType = mediaType
+        self.bytes = bytes
+        self.images = images
+    }
+}
+
+/// The containerd store's figures beyond the tables.
+public struct ContainerdStoreSummary: Sendable, Codable, Equatable {
+    /// Compressed layer blobs whose layer is also unpacked as a snapshot: the same layer kept
+    /// twice (moby#50103).
+    public var compressedCopiesBytes: Int64
+    /// Unpacks (`extract-*` snapshots, `snapshots/new-*`) and downloads (`ingest/`) in progress.
+    public var inProgressBytes: Int64
+    /// Snapshots and blobs that containerd keeps for something Docker does not know (its own
+    /// containers and leases, other namespaces); counted as other.
+    public var heldBytes: Int64
+
+    public init(compressedCopiesBytes: Int64, inProgressBytes: Int64, heldBytes: Int64) {
+        self.compressedCopiesBytes = compressedCopiesBytes
+        self.inProgressBytes = inProgressBytes
+        self.heldBytes = heldBytes
     }
 }
 

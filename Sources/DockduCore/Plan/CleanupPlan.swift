@@ -25,6 +25,9 @@ public struct CleanupPlan: Sendable, Codable, Equatable {
     /// Where linked top folders of the data root lead (``LinkedFolder``): commands under them
     /// name these paths, and the script accepts them as well as the data root.
     public var linkedFolders: [String] = []
+    /// Other stores' roots (containerd's) that orphan commands may act in; the script accepts
+    /// them as well.
+    public var storeRoots: [String]? = nil
 }
 
 public struct PlanAction: Sendable, Codable, Equatable {

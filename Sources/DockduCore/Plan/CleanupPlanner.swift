@@ -42,13 +42,17 @@ public struct CleanupPlanner: Sendable {
         return CleanupPlan(
             schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, dataRootCanonical: canonicalRoot, sizeMode: mode, dryRun: true,
             generatedAt: scan.generatedAt, reclaimableBytes: state.actions.sumOfBytes(\.reclaimableBytes),
-            actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings, notes: state.notes, linkedFolders: scan.model.linkedFolders.map(\.target))
+            actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings, notes: state.notes, linkedFolders: scan.model.linkedFolders.map(\.target),
+            storeRoots: scan.model.containerd.map { [PathFunctions.canonical($0.root) ?? $0.root] })
     }
 
     /// `relative` (under the data root) as an absolute path, a linked top folder replaced by
     /// where its link leads, so a command, a mount check and the script's own check all see the
     /// path the kernel will act on.
-    func absolutePath(_ relative: [UInt8]) -> [UInt8] {
+    func absolutePath(_ relative: [UInt8], base: RootName = .dataRoot) -> [UInt8] {
+        if base == .containerd, let root = scan.model.containerd?.root {
+            return Array((PathFunctions.canonical(root) ?? root).utf8) + [0x2F] + relative
+        }
         let first = relative.split(separator: 0x2F, maxSplits: 1, omittingEmptySubsequences: false)
         if let head = first.first, let folder = scan.model.linkedFolders.first(where: { $0.name.utf8.elementsEqual(head) }) {
             return Array(folder.target.utf8) + relative.dropFirst(head.count)
@@ -296,18 +300,26 @@ private struct PlanState {
         guard planner.policy.orphans else { return }
         var unknownOwners = 0
         for (index, orphan) in planner.scan.rules.orphans.enumerated() {
-            let display = String(decoding: orphan.path, as: UTF8.self)
+            let display = (orphan.base == .containerd ? (model.containerd?.root ?? "") + "/" : "") + String(decoding: orphan.path, as: UTF8.self)
             if !model.layerMetadataComplete && orphan.kind.dependsOnLayerMetadata {
                 skipped.append(SkippedItem(target: display, reason: "some layer metadata is unreadable, and this directory may be that layer's"))
                 unknownOwners += 1
                 continue
             }
-            let absolutePath = planner.absolutePath(orphan.path)
+            let absolutePath = planner.absolutePath(orphan.path, base: orphan.base)
             if planner.mountPoints.contains(where: { $0 == absolutePath || $0.starts(with: absolutePath + [0x2F]) }) {
                 skipped.append(SkippedItem(target: display, reason: "a filesystem is mounted on or under it"))
                 continue
             }
-            guard let status = try? files?.status(bytePath: orphan.path) else {
+            let status: FileStatus?
+            if orphan.base == .containerd {
+                status = model.containerd.flatMap { store in
+                    (try? FileDescriptor.openDirectory(atPath: store.root)).flatMap { root in root.closeAfter { try? $0.status(of: orphan.path) } }
+                }
+            } else {
+                status = try? files?.status(bytePath: orphan.path)
+            }
+            guard let status else {
                 skipped.append(SkippedItem(target: display, reason: "cannot be stat'ed now"))
                 continue
             }
@@ -317,12 +329,16 @@ private struct PlanState {
                 continue
             }
             let paths = [orphan.path] + orphan.companions
-            let arguments = paths.map { planner.absolutePath($0) }
-            let command = ["rm", "-rf", "--"] + arguments.map { String(decoding: $0, as: UTF8.self) }
+            let arguments = paths.map { planner.absolutePath($0, base: orphan.base) }
+            var command = ["rm", "-rf", "--"] + arguments.map { String(decoding: $0, as: UTF8.self) }
+            if let key = orphan.storeKey, let store = model.containerd {
+                // containerd's metadata names it: let containerd remove it, files and record together.
+                command = ["ctr", "--namespace", store.namespace] + (orphan.kind == .unreferencedBlob ? ["content", "rm", key] : ["snapshots", "--snapshotter", store.snapshotter, "rm", key])
+            }
             let exact = arguments.contains { String(validating: $0, as: UTF8.self) == nil }
             let base64 = exact ? (["rm", "-rf", "--"].map { Data($0.utf8).base64EncodedString() } + arguments.map { Data($0).base64EncodedString() }) : nil
             actions.append(PlanAction(
-                kind: .removeOrphan, target: String(decoding: orphan.path, as: UTF8.self),
+                kind: .removeOrphan, target: display,
                 targetBase64: String(validating: orphan.path, as: UTF8.self) == nil ? Data(orphan.path).base64EncodedString() : nil,
                 reason: "\(Self.describe(orphan.kind)), modified \(Duration.describe(modified)) ago",
                 reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false))
@@ -343,6 +359,10 @@ private struct PlanState {
         case .containerDirectory: "container directory without a config"
         case .layerMetadata: "half-removed layerdb entry"
         case .unreferencedLayer: "layer no image or container uses"
+        case .snapshotDirectory: "containerd snapshot directory its snapshotter does not know"
+        case .unreferencedSnapshot: "containerd snapshot no image, container or lease uses"
+        case .unlistedBlob: "content store blob meta.db does not list"
+        case .unreferencedBlob: "content store blob no image or lease references"
         }
     }
 

@@ -36,7 +36,7 @@ public struct PlanScript: Sendable {
                 "# process (a dockerd on this data root, say) has a file open under it: a layer being",
                 "# written right now also looks unowned.",
                 ShellQuoting.assignment("dockdu_root", Array(Self.findPattern(plan.dataRootCanonical ?? plan.dataRoot).utf8)),
-            ] + Self.insideRootFunction(roots: [plan.dataRootCanonical ?? plan.dataRoot] + plan.linkedFolders) + [
+            ] + Self.insideRootFunction(roots: [plan.dataRootCanonical ?? plan.dataRoot] + plan.linkedFolders + (plan.storeRoots ?? [])) + [
                 "if find /proc/[0-9]*/fd -maxdepth 1 -lname \"$dockdu_root/*\" 2>/dev/null | grep -q .; then",
                 "    echo 'dockdu plan: files under the data root are open (is dockerd running?); orphans left in place' >&2",
                 "else",

@@ -37,3 +37,11 @@ public struct FileStatus: Sendable, Equatable {
     public var isRegularFile: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFREG) }
     public var isSymbolicLink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
 }
+
+extension FileStatus {
+    /// Whether something (a link, even a dangling one, counts) is at `path`.
+    public static func exists(atPath path: String) -> Bool {
+        var buffer = stat()
+        return lstat(path, &buffer) == 0
+    }
+}

@@ -63,3 +63,12 @@ public enum PathFunctions {
         return result
     }
 }
+
+extension PathFunctions {
+    /// `path` relative to `directory` when it lies strictly under it (both canonical), else nil.
+    public static func relative(_ path: String, to directory: String) -> String? {
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        guard path.hasPrefix(base), path.count > base.count else { return nil }
+        return String(path.dropFirst(base.count))
+    }
+}
