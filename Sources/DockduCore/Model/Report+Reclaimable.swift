@@ -154,7 +154,9 @@ extension Report {
             else if !known.containers { .containersUnknown }
             else if image.dangling { .dangling }
             else { .unused }
-        return ReclaimVerdict(reason, bytes: image.uniqueBytes)
+        // In the containerd store an image also frees the blobs only it references.
+        let uniqueContent = (image.contentBytes ?? 0) -| (image.sharedContentBytes ?? 0)
+        return ReclaimVerdict(reason, bytes: image.uniqueBytes +| uniqueContent)
     }
 
     private static func verdict(on container: ContainerUsage) -> ReclaimVerdict {

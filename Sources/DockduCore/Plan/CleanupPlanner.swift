@@ -105,12 +105,15 @@ private struct PlanState {
     /// Chain ID → images (listed or not) and containers standing on it.
     var holders: [String: Set<String>] = [:]
     var freedLayers = Set<String>()
+    /// Blob digest → images referencing it (containerd store): freed with the last of them.
+    var blobHolders: [String: Set<String>] = [:]
     var notes: [String] = []
 
     init(planner: CleanupPlanner) {
         self.planner = planner
         for image in planner.scan.model.images.values {
             for chainID in image.chainIDs { holders[chainID, default: []].insert(image.id) }
+            for digest in image.contentDigests { blobHolders[digest, default: []].insert(image.id) }
         }
         for container in planner.scan.model.containers.values where container.isListed {
             var next = container.parentChainID
@@ -276,6 +279,10 @@ private struct PlanState {
             if holders[chainID]?.isEmpty == true && freedLayers.insert(chainID).inserted {
                 freed +|= planner.bytes(.layerDiff(chainID: chainID)) +| planner.bytes(.layerRest(chainID: chainID))
             }
+        }
+        for digest in blobHolders.keys.sorted() where blobHolders[digest]?.contains(holder) == true {
+            blobHolders[digest]?.remove(holder)
+            if blobHolders[digest]?.isEmpty == true { freed +|= planner.bytes(.contentBlob(digest: digest)) }
         }
         return freed
     }

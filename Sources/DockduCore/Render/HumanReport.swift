@@ -47,6 +47,18 @@ public struct HumanReport: Sendable {
             "Data root \(TerminalEscaping.escape(report.dataRoot)); sizes: \(mode); "
                 + "scanned \(TerminalEscaping.escape(report.generatedAt))"
         ]
+        // Each store and its root, so the totals can be held against du -sx of each.
+        let roots = Dictionary((report.roots ?? []).map { ($0.path, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        for store in report.stores ?? [] where store.name != .overlay2 || (report.stores?.count ?? 0) > 1 {
+            var line = "\(store.name.rawValue) store at \(TerminalEscaping.escape(store.root))"
+            if let bytes = roots[store.root], store.root != report.dataRoot { line += " (\(size(bytes)))" }
+            if let namespace = store.namespace { line += ", namespace \(TerminalEscaping.escape(namespace))" }
+            line += ": \(TerminalEscaping.escape(store.rule))"
+            lines.append(line)
+        }
+        if let summary = report.containerdStore, summary.compressedCopiesBytes > 0 {
+            lines.append("compressed copies of unpacked layers: \(size(summary.compressedCopiesBytes)) (containerd keeps both)")
+        }
         // Bytes du -sx ROOT does not see, so the operator can reconcile the two totals.
         for folder in report.linkedFolders ?? [] {
             let place = folder.otherFilesystem ? "another filesystem" : "the same filesystem"
@@ -79,17 +91,20 @@ public struct HumanReport: Sendable {
         let sorted = report.images.sorted {
             ($0.uniqueBytes, $1.id) > ($1.uniqueBytes, $0.id)
         }
-        var table = TextTable(columns: [
-            .init("IMAGE ID"), .init("TAG", flexible: true), .init("SIZE", .right),
-            .init("SHARED", .right), .init("UNIQUE", .right), .init("CONTAINERS", .right),
-        ])
+        // The containerd store keeps a packed copy beside the unpacked layers: show both.
+        let content = report.images.contains { $0.contentBytes != nil }
+        var columns: [TextTable.Column] = [.init("IMAGE ID"), .init("TAG", flexible: true), .init("SIZE", .right)]
+        if content { columns.append(.init("CONTENT", .right)) }
+        columns += [.init("SHARED", .right), .init("UNIQUE", .right), .init("CONTAINERS", .right)]
+        var table = TextTable(columns: columns)
         for image in sorted.prefix(Self.sectionLimit) {
             let extra = image.tags.count > 1 ? " +\(image.tags.count - 1) more" : ""
-            table.rows.append([
-                DisplayNames.shortID(image.id), (Self.tag(of: image) ?? "<none>:<none>") + extra,
-                size(image.bytes), size(image.sharedBytes), size(image.uniqueBytes),
-                String(image.containers.count),
-            ])
+            var row = [DisplayNames.shortID(image.id), (Self.tag(of: image) ?? "<none>:<none>") + extra, size(image.bytes)]
+            if content { row.append(size(image.contentBytes ?? 0)) }
+            let shared = image.sharedBytes +| (image.sharedContentBytes ?? 0)
+            let unique = image.uniqueBytes +| ((image.contentBytes ?? 0) -| (image.sharedContentBytes ?? 0))
+            row += [size(shared), size(unique), String(image.containers.count)]
+            table.rows.append(row)
         }
         return section(
             "IMAGES", count: sorted.count, table: table,
@@ -150,7 +165,9 @@ public struct HumanReport: Sendable {
         // No Docker command names an orphan, so its path is printed whole, last, as `du` does.
         var table = TextTable(columns: [.init("SIZE", .right), .init("KIND"), .init("PATH")])
         for orphan in sorted.prefix(Self.sectionLimit) {
-            table.rows.append([size(orphan.bytes), orphan.kind.rawValue, DisplayNames.path(of: orphan)])
+            // Under another store's root, the path is printed whole.
+            let base = orphan.base.flatMap { base in report.stores?.first { $0.name.rawValue == base.rawValue }?.root }
+            table.rows.append([size(orphan.bytes), orphan.kind.rawValue, base.map { TerminalEscaping.escape($0) + "/" } .map { $0 + DisplayNames.path(of: orphan) } ?? DisplayNames.path(of: orphan)])
         }
         return section(
             "ORPHANS", count: sorted.count, table: table,

@@ -226,7 +226,11 @@ import Testing
         case .mountMetadata: .containerDirectory
         case .containerDirectory: .layerMetadata
         case .layerMetadata: .unreferencedLayer
-        case .unreferencedLayer: nil
+        case .unreferencedLayer: .snapshotDirectory
+        case .snapshotDirectory: .unreferencedSnapshot
+        case .unreferencedSnapshot: .unlistedBlob
+        case .unlistedBlob: .unreferencedBlob
+        case .unreferencedBlob: nil
         }
     })
 
