@@ -98,15 +98,6 @@ public enum OptionTable {
                 + "else /var/lib/docker).",
             scope: .commands([.report, .plan])),
         OptionSpec(
-            long: "containerd-root", valueName: "DIR",
-            help: "Also read this containerd root as Docker's image store (default: found from daemon.json "
-                + "and the data root: /var/lib/containerd, or DATA-ROOT/containerd/daemon).",
-            scope: .commands([.report, .plan])),
-        OptionSpec(
-            long: "containerd-namespace", valueName: "NAME",
-            help: "containerd namespace Docker uses (default: containerd-namespace in daemon.json, else moby).",
-            scope: .commands([.report, .plan])),
-        OptionSpec(
             long: "json", help: "Print the versioned JSON document instead of tables.",
             scope: .commands([.report, .plan])),
         OptionSpec(
@@ -148,6 +139,15 @@ public enum OptionTable {
             long: "cache-max-age", valueName: "DURATION",
             help: "Walk a layer again when its cache entry is older than this (default 7d), "
                 + "so every layer is re-verified on a rolling schedule.",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "containerd-root", valueName: "DIR",
+            help: "Also read this containerd root as Docker's image store (default: found from daemon.json "
+                + "and the data root: /var/lib/containerd, or DATA-ROOT/containerd/daemon).",
+            scope: .commands([.report, .plan])),
+        OptionSpec(
+            long: "containerd-namespace", valueName: "NAME",
+            help: "containerd namespace Docker uses (default: containerd-namespace in daemon.json, else moby).",
             scope: .commands([.report, .plan])),
         OptionSpec(
             long: "script", help: "Print the plan as a POSIX shell script to review and run.",

@@ -37,8 +37,15 @@ public struct PlanScript: Sendable {
                 "# written right now also looks unowned.",
                 ShellQuoting.assignment("dockdu_root", Array(Self.findPattern(plan.dataRootCanonical ?? plan.dataRoot).utf8)),
             ] + Self.insideRootFunction(roots: [plan.dataRootCanonical ?? plan.dataRoot] + plan.linkedFolders + (plan.storeRoots ?? [])) + [
+            ] + (plan.storeRoots ?? []).enumerated().map { index, root in
+                ShellQuoting.assignment("dockdu_store_root\(index)", Array(Self.findPattern(root).utf8))
+            } + [
                 "if find /proc/[0-9]*/fd -maxdepth 1 -lname \"$dockdu_root/*\" 2>/dev/null | grep -q .; then",
                 "    echo 'dockdu plan: files under the data root are open (is dockerd running?); orphans left in place' >&2",
+            ] + (plan.storeRoots ?? []).indices.flatMap { index in [
+                "elif find /proc/[0-9]*/fd -maxdepth 1 -lname \"$dockdu_store_root\(index)/*\" 2>/dev/null | grep -q .; then",
+                "    echo 'dockdu plan: files under the containerd root are open (is containerd running? stop it first); orphans left in place' >&2",
+            ] } + [
                 "else",
             ]
             for (index, action) in orphanActions {
