@@ -44,7 +44,7 @@ import Testing
     // MARK: Real documents pass
 
     @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)),
-          arguments: ["hostile", "empty", "long", "later", "unknown"])
+          arguments: ["hostile", "empty", "long", "later", "unknown", "containerd"])
     func reportsMatchTheReportSchema(name: String) throws {
         let report = try #require(SampleReports.named.merging(["later": ComparisonSamples.new, "unknown": SampleReports.unknown]) { $1 }[name])
         try expectValid(JSONRendering.render(report), against: "report.schema.json")
@@ -117,6 +117,57 @@ import Testing
         }
         try expectInvalid(report, against: "report.schema.json", saying: "/totalBytes: -1 is less than the minimum of 0") {
             $0["totalBytes"] = -1
+        }
+    }
+
+    /// The containerd store's fields are held as tightly as the rest.
+    @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)))
+    func aContainerdReportWithAWrongStoreRootOrBlobFails() throws {
+        let report = try JSONRendering.render(SampleReports.containerd)
+        try expectInvalid(report, against: "report.schema.json", saying: "/stores/1/name: 'btrfs' is not one of") {
+            var stores = $0["stores"] as! [[String: Any]]
+            stores[1]["name"] = "btrfs"
+            $0["stores"] = stores
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/stores/0: 'rule' is a required property") {
+            var stores = $0["stores"] as! [[String: Any]]
+            stores[0]["rule"] = nil
+            $0["stores"] = stores
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/roots/1/name: 'elsewhere' is not one of") {
+            var roots = $0["roots"] as! [[String: Any]]
+            roots[1]["name"] = "elsewhere"
+            $0["roots"] = roots
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/orphans/0/base: 'dataRoot' is not one of") {
+            var orphans = $0["orphans"] as! [[String: Any]]
+            orphans[0]["base"] = "dataRoot"
+            $0["orphans"] = orphans
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/images/0/contentBytes: -1 is less than the minimum of 0") {
+            var images = $0["images"] as! [[String: Any]]
+            images[0]["contentBytes"] = -1
+            $0["images"] = images
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/layers/0/store: 'zfs' is not one of") {
+            var layers = $0["layers"] as! [[String: Any]]
+            layers[0]["store"] = "zfs"
+            $0["layers"] = layers
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/blobs/0/digest: 'sha256:abc' does not match") {
+            var blobs = $0["blobs"] as! [[String: Any]]
+            blobs[0]["digest"] = "sha256:abc"
+            $0["blobs"] = blobs
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "/containerdStore: 'heldBytes' is a required property") {
+            var summary = $0["containerdStore"] as! [String: Any]
+            summary["heldBytes"] = nil
+            $0["containerdStore"] = summary
+        }
+        try expectInvalid(report, against: "report.schema.json", saying: "Additional properties are not allowed ('leases' was unexpected)") {
+            var summary = $0["containerdStore"] as! [String: Any]
+            summary["leases"] = 1
+            $0["containerdStore"] = summary
         }
     }
 
@@ -208,6 +259,9 @@ import Testing
         let report = try Self.schema("report.schema.json")
         let encoded = try JSONSerialization.jsonObject(with: Data(JSONRendering.render(SampleReports.hostile))) as! [String: Any]
         #expect(Set(report["required"] as! [String]) == Set(encoded.keys))
+        // The containerd sample has every optional top-level key.
+        let everyKey = try JSONSerialization.jsonObject(with: Data(JSONRendering.render(SampleReports.containerd))) as! [String: Any]
+        #expect(Set((report["properties"] as! [String: Any]).keys) == Set(everyKey.keys))
         let comparisonSchema = try Self.schema("comparison.schema.json")
         let comparison = try JSONSerialization.jsonObject(
             with: Data(JSONRendering.render(ReportComparison(old: ComparisonSamples.old, new: ComparisonSamples.new)))) as! [String: Any]
@@ -240,7 +294,7 @@ import Testing
     }
 
     /// A plan with every optional field present (base64 targets and commands, a canonical root,
-    /// age and log thresholds), or none of them.
+    /// age and log thresholds, a containerd root and a ctr command), or none of them.
     static func plan(everyOptionalField: Bool) -> CleanupPlan {
         var policy = PlanPolicy()
         policy.logThresholdBytes = everyOptionalField ? 100 << 20 : nil
@@ -271,7 +325,14 @@ import Testing
                     + [Data(Array("/var/lib/docker/".utf8) + orphanPath).base64EncodedString()],
                 advisory: false))
         }
-        return CleanupPlan(
+        if everyOptionalField {
+            actions.append(PlanAction(
+                kind: .removeOrphan, target: SampleReports.containerdRoot + "/io.containerd.snapshotter.v1.overlayfs/snapshots/9",
+                targetBase64: nil, reason: "containerd snapshot no image, container or lease uses", reclaimableBytes: 4096,
+                command: ["ctr", "--namespace", "moby", "snapshots", "--snapshotter", "overlayfs", "rm", SampleReports.hex("9")],
+                commandBase64: nil, advisory: false))
+        }
+        var plan = CleanupPlan(
             schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: "/var/lib/docker",
             dataRootCanonical: everyOptionalField ? "/srv/docker" : nil, sizeMode: .disk, dryRun: true,
             generatedAt: "2026-11-29T19:24:24Z", reclaimableBytes: actions.reduce(0) { $0 + $1.reclaimableBytes },
@@ -279,6 +340,8 @@ import Testing
             skipped: everyOptionalField ? [SkippedItem(target: "app:2", reason: "used by container web")] : [],
             policy: policy,
             warnings: everyOptionalField ? [Warning(code: .appeared, path: "overlay2/new", message: "appeared")] : [])
+        plan.storeRoots = everyOptionalField ? [SampleReports.containerdRoot] : nil
+        return plan
     }
 
     private func validate(_ document: [UInt8], against schema: String) throws -> ExternalTool.Outcome? {

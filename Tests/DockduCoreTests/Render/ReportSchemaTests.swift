@@ -36,20 +36,44 @@ import Testing
         #expect((definitions["reclaimReason"]?["enum"] as? [String]) == ReclaimReason.allCases.map(\.rawValue))
     }
 
-    /// Each item kind's keys, as encoded from the fullest sample, are the schema's properties,
-    /// and the always-written ones are its required list.
-    @Test(arguments: [("images", "image"), ("containers", "container"), ("volumes", "volume"), ("orphans", "orphan")])
+    /// Each item kind's keys, as encoded from the two fullest samples (the hostile overlay2 one
+    /// and the containerd one, which between them fill every optional field), are exactly the
+    /// schema's properties, and the always-written ones are its required list.
+    @Test(arguments: [
+        ("images", "image"), ("containers", "container"), ("volumes", "volume"), ("orphans", "orphan"),
+        ("layers", "layer"), ("stores", "store"), ("roots", "root"), ("blobs", "blob"),
+    ])
     func itemKeysAreTheSchemas(key: String, definition: String) throws {
         let definitions = try #require(try JSONSchemaTests.schema("report.schema.json")["$defs"] as? [String: [String: Any]])
         let properties = try #require(definitions[definition]?["properties"] as? [String: Any])
         let required = try #require(definitions[definition]?["required"] as? [String])
-        let document = try ReportEncodingTests.object(SampleReports.hostile)
-        let items = ReportEncodingTests.items(document, key)
+        let items = try [SampleReports.hostile, SampleReports.containerd].flatMap { report in
+            ReportEncodingTests.items(try ReportEncodingTests.object(report), key)
+        }
         #expect(!items.isEmpty)
         let everyKey = Set(items.flatMap(\.keys))
         let alwaysKeys = items.map { Set($0.keys) }.reduce(everyKey) { $0.intersection($1) }
-        #expect(everyKey.isSubset(of: Set(properties.keys)), "\(everyKey.subtracting(properties.keys))")
+        #expect(everyKey == Set(properties.keys), "encoded only: \(everyKey.subtracting(properties.keys)), never encoded: \(Set(properties.keys).subtracting(everyKey))")
         #expect(Set(required) == alwaysKeys)
-        for verdictKey in ["reclaimable", "reclaimableBytes", "reclaimReason"] { #expect(required.contains(verdictKey)) }
+        if ["images", "containers", "volumes", "orphans"].contains(key) {
+            for verdictKey in ["reclaimable", "reclaimableBytes", "reclaimReason"] { #expect(required.contains(verdictKey)) }
+        }
+    }
+
+    @Test func containerdStoreKeysAreTheSchemas() throws {
+        let definitions = try #require(try JSONSchemaTests.schema("report.schema.json")["$defs"] as? [String: [String: Any]])
+        let definition = try #require(definitions["containerdStore"])
+        let encoded = try #require(try ReportEncodingTests.object(SampleReports.containerd)["containerdStore"] as? [String: Any])
+        #expect(Set(encoded.keys) == Set(try #require(definition["properties"] as? [String: Any]).keys))
+        #expect(Set(encoded.keys) == Set(try #require(definition["required"] as? [String])))
+    }
+
+    /// The enums of the store fields are the names the model has.
+    @Test func storeAndRootNamesAreTheModels() throws {
+        let definitions = try #require(try JSONSchemaTests.schema("report.schema.json")["$defs"] as? [String: [String: Any]])
+        #expect(definitions["storeName"]?["enum"] as? [String] == [StoreName.overlay2, .containerd].map(\.rawValue))
+        #expect(definitions["rootName"]?["enum"] as? [String] == [RootName.dataRoot, .containerd].map(\.rawValue))
+        let orphan = try #require(definitions["orphan"]?["properties"] as? [String: [String: Any]])
+        #expect(orphan["base"]?["enum"] as? [String] == [RootName.containerd.rawValue])
     }
 }

@@ -34,7 +34,7 @@ enum SampleReports {
         categories.buildCache = 800 * mebibyte
         categories.orphans = 5 * gibibyte / 2 + 24 * kibibyte
         categories.other = 3 * mebibyte / 2
-        let images = [
+        let images: [ImageUsage] = [
             ImageUsage(
                 id: nginxID, tags: ["nginx:1.27", "nginx:latest", "nginx@sha256:" + hex("f")],
                 dangling: false, created: "2026-10-01T00:00:00Z", layers: ["sha256:" + hex("7")],
@@ -141,7 +141,123 @@ enum SampleReports {
         return report
     }()
 
-    static let named = ["hostile": hostile, "empty": empty, "long": long]
+    // MARK: The containerd store
+
+    static let containerdRoot = "/var/lib/containerd"
+    static let rigAID = "sha256:0bd33f163fb4e07dce700355e03bd3c787da7a905d67fc7bdc9624782f653119"
+    static let rigBID = "sha256:496b89b378b8e209fb5ac49efe35f52435e41f7f294e58d91e2fc7cb4ff7b4e3"
+    static let baseChain = "sha256:d9ad0a3bd17ebaf1dde201acd2e5ff7c1dff80e5ea0f6acfc4ca1f90c9841b12"
+    static let rigAChain = "sha256:60bdbdf6347c0586d8efa960005341282583fa2b11a56d34d0db71ea4d82493c"
+    static let rigBChain = "sha256:c39103a2a50edfef20d6c256b2a7c03bf5b54636e5bcd2e9bc500418c666c39a"
+    static let rigContainerID = "501b244df77889db79631bf46e3d0170726b5515e8c1621cff55ab789fa0eeac"
+
+    /// Docker 29 on the containerd image store, shaped after the recorded rig in
+    /// Fixtures/containerd (disk mode, 4 KiB blocks), with every field a containerd report adds
+    /// present somewhere: both stores, both roots, blobs with and without a media type, images'
+    /// content and platforms, layers' and orphans' store and base, every containerd orphan kind.
+    static let containerd: Report = {
+        let block: Int64 = 4 * kibibyte
+        let baseLayer: Int64 = 1_990_656, rigALayer: Int64 = 12_288, rigBLayer: Int64 = 270_336
+        let baseBlob: Int64 = 1_032_192, rigABlob = block, rigBBlob: Int64 = 118_784
+        let images: [ImageUsage] = [
+            { () -> ImageUsage in
+                var image = ImageUsage(
+                    id: rigAID, tags: ["rig/a:1"], dangling: false, created: "2026-12-03T08:19:50Z",
+                    layers: [baseChain, rigAChain], bytes: baseLayer + rigALayer, sharedBytes: baseLayer,
+                    uniqueBytes: rigALayer, containers: [rigContainerID])
+                image.store = .containerd
+                image.contentBytes = 2 * block + baseBlob + rigABlob
+                image.sharedContentBytes = baseBlob
+                image.platforms = ["linux/amd64", "linux/arm64/v8"]
+                return image
+            }(),
+            { () -> ImageUsage in
+                var image = ImageUsage(
+                    id: rigBID, tags: ["rig/b:1"], dangling: false, created: nil, layers: [baseChain, rigBChain],
+                    bytes: baseLayer + rigBLayer, sharedBytes: baseLayer, uniqueBytes: rigBLayer, containers: [])
+                image.store = .containerd
+                image.contentBytes = 2 * block + baseBlob + rigBBlob
+                image.sharedContentBytes = baseBlob
+                return image
+            }(),
+        ]
+        let layers = [(baseChain, "1", baseLayer, [rigAID, rigBID]), (rigAChain, "2", rigALayer, [rigAID]), (rigBChain, "3", rigBLayer, [rigBID])]
+            .map { chain, directory, bytes, images in
+                var layer = LayerUsage(chainId: chain, diffId: chain == baseChain ? baseChain : "sha256:" + hex("5"), cacheId: directory, bytes: bytes, images: images)
+                layer.store = .containerd
+                return layer
+            }
+        let containers = [
+            ContainerUsage(
+                id: rigContainerID, name: "rig", imageId: rigAID, state: .running, created: "2026-12-03T08:19:56Z",
+                finishedAt: nil, logDriver: "json-file", rwBytes: 2 * block, logBytes: block,
+                totalBytes: 2 * block + 6 * block + 2 * block + block, volumes: [])
+        ]
+        let snapshots = "io.containerd.snapshotter.v1.overlayfs/snapshots/"
+        let blobFiles = "io.containerd.content.v1.content/blobs/sha256/"
+        let orphans = [
+            OrphanUsage(path: snapshots + "99999", kind: .snapshotDirectory, bytes: 3 * block),
+            OrphanUsage(path: "overlay2/" + hex("8"), kind: .overlayDirectory, bytes: 2 * block),
+            OrphanUsage(path: snapshots + "9", kind: .unreferencedSnapshot, bytes: block),
+            OrphanUsage(path: blobFiles + hex("e"), kind: .unreferencedBlob, bytes: block),
+            OrphanUsage(path: blobFiles + hex("f"), kind: .unlistedBlob, bytes: block),
+        ].map { orphan in
+            var orphan = orphan
+            if orphan.kind != .overlayDirectory { orphan.base = .containerd }
+            return orphan
+        }
+        let blobs = [
+            BlobUsage(digest: "sha256:0bd33f163fb4e07dce700355e03bd3c787da7a905d67fc7bdc9624782f653119", mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: block, images: [rigAID]),
+            BlobUsage(digest: "sha256:1929d4f1bcde52284f153bf8ea843ec843a5c148076d0dc7019a6f0c31083bf4", mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", bytes: baseBlob, images: [rigAID, rigBID]),
+            BlobUsage(digest: "sha256:1d116273c7008de1c55346db1cc03f82b7d33ea1ef8c7be3437de58d1f0d252e", mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", bytes: rigABlob, images: [rigAID]),
+            BlobUsage(digest: "sha256:1e0a12d721facadb151336b40d03be3a1e6103d6b359850dec5fa6bcc0126985", mediaType: "application/vnd.oci.image.config.v1+json", bytes: block, images: [rigAID]),
+            BlobUsage(digest: "sha256:496b89b378b8e209fb5ac49efe35f52435e41f7f294e58d91e2fc7cb4ff7b4e3", mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: block, images: [rigBID]),
+            BlobUsage(digest: "sha256:91419e1e5139f8373ea5c25868001b5b0cf3500186d1c7e3be7ba9769641b2e7", mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", bytes: rigBBlob, images: [rigBID]),
+            BlobUsage(digest: "sha256:c94fe4e51b4373172014b7bc1da3ee37948b0c0e3d95bfe61a8874229d6dd7ed", mediaType: "application/vnd.oci.image.config.v1+json", bytes: block, images: [rigBID]),
+            // Kept by a lease: its bytes are containerd's held bytes.
+            BlobUsage(digest: "sha256:" + hex("d"), mediaType: nil, bytes: 0, images: []),
+        ]
+        let summary = ContainerdStoreSummary(
+            compressedCopiesBytes: baseBlob + rigABlob + rigBBlob, inProgressBytes: block + 257 * block,
+            heldBytes: 286_720 + 106_496)
+        let metadataBytes: Int64 = 262_144 + 65_536
+        let dockersOwnBytes: Int64 = 4 * block
+
+        var categories = CategoryBytes()
+        categories.images = layers.reduce(0) { $0 + $1.bytes } + blobs.reduce(0) { $0 + $1.bytes }
+        categories.containers = containers[0].totalBytes - containers[0].logBytes
+        categories.logs = containers[0].logBytes
+        categories.orphans = orphans.reduce(0) { $0 + $1.bytes }
+        categories.other = summary.inProgressBytes + summary.heldBytes + metadataBytes + dockersOwnBytes
+        let dataRootBytes = categories.containers + categories.logs + 2 * block + dockersOwnBytes
+        var report = Report(
+            dataRoot: "/var/lib/docker", sizeMode: .disk, generatedAt: "2026-12-03T08:20:00Z",
+            totalBytes: categories.sum, categories: categories, images: images, containers: containers,
+            volumes: [VolumeUsage(name: "pgdata", bytes: 0, containers: [], anonymous: false)], layers: layers,
+            orphans: orphans,
+            warnings: [
+                Warning(
+                    code: .missingDirectory, path: containerdRoot + "/io.containerd.snapshotter.v1.overlayfs/snapshots/6",
+                    message: "snapshot \(rigContainerID)-init has no directory")
+            ])
+        report.stores = [
+            StoreFinding(
+                name: .overlay2, root: "/var/lib/docker",
+                rule: "the data root still holds a graph driver's data: overlay2/ is not empty"),
+            StoreFinding(
+                name: .containerd, root: containerdRoot, rule: "daemon.json features.containerd-snapshotter; root: the system containerd's",
+                namespace: "moby", snapshotter: "overlayfs", notes: ["overlay2/ is not empty"]),
+        ]
+        report.roots = [
+            RootUsage(name: .dataRoot, path: "/var/lib/docker", bytes: dataRootBytes),
+            RootUsage(name: .containerd, path: containerdRoot, bytes: categories.sum - dataRootBytes),
+        ]
+        report.blobs = blobs
+        report.containerdStore = summary
+        return report
+    }()
+
+    static let named = ["hostile": hostile, "empty": empty, "long": long, "containerd": containerd]
 
     private static func base64(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
