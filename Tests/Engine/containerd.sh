@@ -51,7 +51,9 @@ die() {
     exit 1
 }
 
-alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+alive() { # a zombie (killed, not yet reaped by whoever inherited it) is not alive
+    [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null && [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
 
 need_tools() {
     if ! command -v containerd >/dev/null || ! command -v runc >/dev/null || [[ ! -x /bin/busybox ]]; then
@@ -181,6 +183,11 @@ EOF
         exec containerd --config "$1"' sh "$dir/config.toml" >"$dir/containerd.log" 2>&1 </dev/null &
     echo $! >"$pidfile"
     local _
+    for _ in $(seq 50); do
+        [[ $(readlink "/proc/$!/ns/mnt" 2>/dev/null) != "$(readlink /proc/self/ns/mnt)" ]] && break
+        sleep 0.02
+    done
+    readlink "/proc/$!/ns/mnt" >"$dir/containerd.mntns" || true
     for _ in $(seq 100); do "${ctr[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
     "${ctr[@]}" version >/dev/null 2>&1 || { cat "$dir/containerd.log" >&2; die "containerd did not start"; }
 
@@ -250,30 +257,60 @@ record() {
     echo "recorded into $out"
 }
 
+namespace_pids() { # namespace: PIDs of the live processes in that mount namespace but ours
+    [[ -n $1 && $1 != "$(readlink /proc/self/ns/mnt)" ]] || return 0
+    local p
+    for p in /proc/[0-9]*; do
+        if [[ $(readlink "$p/ns/mnt" 2>/dev/null) == "$1" ]]; then echo "${p#/proc/}"; fi
+    done
+}
+
 stop() {
-    local pid
+    local pid namespace _ p
     pid=$(cat "$pidfile" 2>/dev/null || true)
+    # containerd's mount namespace, recorded at start: its shims share it and outlive it if it dies.
+    namespace=$(cat "$dir/containerd.mntns" 2>/dev/null || true)
     if alive "$pid"; then
+        namespace=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null || echo "$namespace")
         "${ctr[@]}" tasks kill --signal SIGKILL rig-a >/dev/null 2>&1 || true
-        local _ p namespace
         for _ in $(seq 50); do "${ctr[@]}" tasks ls 2>/dev/null | grep -q RUNNING || break; sleep 0.1; done
         "${ctr[@]}" tasks delete rig-a >/dev/null 2>&1 || true
-        # Shims left behind share containerd's mount namespace: end them by PID.
-        namespace=$(readlink "/proc/$pid/ns/mnt")
-        for p in /proc/[0-9]*; do
-            p=${p#/proc/}
-            [[ $p != "$pid" && $(readlink "/proc/$p/ns/mnt" 2>/dev/null) == "$namespace" ]] && kill -KILL "$p" 2>/dev/null
-        done
+    fi
+    # Shims left behind share containerd's mount namespace, and a task whose shim died sits in the
+    # rig's cgroup: end them by PID.
+    for p in $(namespace_pids "$namespace"); do
+        [[ $p == "$pid" ]] || kill -KILL "$p" 2>/dev/null || true
+    done
+    for p in $(cat /sys/fs/cgroup/"$cgroup"/*/cgroup.procs /sys/fs/cgroup/*/"$cgroup"/*/cgroup.procs 2>/dev/null | sort -u); do
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    if alive "$pid"; then
         kill -TERM "$pid"
         for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
-        alive "$pid" && kill -KILL "$pid"
+        if alive "$pid"; then kill -KILL "$pid"; fi
     fi
-    # runc leaves the empty parent cgroup behind.
-    rmdir "/sys/fs/cgroup/$cgroup/rig-a" "/sys/fs/cgroup/$cgroup" /sys/fs/cgroup/*/"$cgroup" 2>/dev/null || true
+    # runc leaves the empty parent cgroup behind (one per controller under cgroup v1); killed
+    # processes take a moment to go.
+    for _ in $(seq 30); do
+        rmdir /sys/fs/cgroup/"$cgroup"/rig-a /sys/fs/cgroup/*/"$cgroup"/rig-a 2>/dev/null || true
+        rmdir /sys/fs/cgroup/"$cgroup" /sys/fs/cgroup/*/"$cgroup" 2>/dev/null || true
+        if ! alive "$pid" && [[ -z $(namespace_pids "$namespace") ]] && [[ ! -d /sys/fs/cgroup/$cgroup ]] &&
+            ! compgen -G "/sys/fs/cgroup/*/$cgroup" >/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    local leftover=()
+    if alive "$pid"; then leftover+=("containerd $pid"); fi
+    for p in $(namespace_pids "$namespace"); do leftover+=("process $p"); done
+    if [[ -d /sys/fs/cgroup/$cgroup ]] || compgen -G "/sys/fs/cgroup/*/$cgroup" >/dev/null; then
+        leftover+=("cgroup $cgroup")
+    fi
+    ((${#leftover[@]} == 0)) || die "left behind by the rig under $dir: ${leftover[*]}"
     if grep -q " $dir/" /proc/self/mountinfo; then
         die "mounts are left under $dir; not removing it"
     fi
-    [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
+    [[ ${KEEP:-0} == 1 ]] || rm -rf --one-file-system "$dir"
 }
 
 case $command in
