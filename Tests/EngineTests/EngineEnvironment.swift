@@ -13,6 +13,9 @@ enum EnginePhase: String, Sendable {
     /// Copies of the stopped tree, each damaged one hostile way: values that point outside the
     /// root, unreadable metadata, moved folders, absurd caches.
     case hostile
+    /// No Docker engine: a private containerd 1.6 runs (`Tests/Engine/containerd.sh`), with a
+    /// Docker 29 data root beside it; dockdu's containerd store is held to containerd's own answers.
+    case containerd
 }
 
 /// What `Tests/Engine/run` hands the tests through the environment.
@@ -65,6 +68,8 @@ enum PhaseReason {
         "damages a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=damaged"
     static let hostile: Comment =
         "damages copies of a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=hostile"
+    static let containerd: Comment =
+        "needs a running private containerd and a Docker 29 data root: Tests/Engine/containerd-phase (or Tests/Engine/run) sets DOCKDU_ENGINE_PHASE=containerd"
 }
 
 struct EngineTestError: Error, CustomStringConvertible {
