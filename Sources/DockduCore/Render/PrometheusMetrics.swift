@@ -10,6 +10,11 @@
 /// `size_mode`. Every series of one metric has the same label names, listed in sorted order,
 /// and the output is the same for the same report.
 ///
+/// Reports from dockdu 0.3 on add each walked root's total with the image store under it; when
+/// the containerd store (Docker 29's) was read, they add its images' blobs for the same top N
+/// images, the blobs' sum and the store's own figures. Those families are absent otherwise, so a
+/// report from before 0.3 renders as it always did.
+///
 /// Names and the data root go through ``TerminalEscaping`` before the format's own escapes
 /// (`\\`, `\"`, `\n`): the text may be printed to a terminal, and a hostile name must not
 /// drive it. Names Docker accepts have nothing to escape, so they read as `docker` shows them.
@@ -39,9 +44,15 @@ public struct PrometheusMetrics: Sendable {
     // MARK: Metrics
 
     private var families: [MetricFamily] {
-        var families = [info, totals, categoryBytes, reclaimableBytes]
+        var families = [info, totals]
+        if let storeRootBytes { families.append(storeRootBytes) }
+        families += [categoryBytes, reclaimableBytes]
         families += itemCounts
-        families += [images, containers, volumes, orphanBytes, orphanCount, warnings, scanDuration]
+        families.append(images)
+        if let imageContent { families.append(imageContent) }
+        families += [containers, volumes, orphanBytes, orphanCount]
+        families += containerdFigures
+        families += [warnings, scanDuration]
         if let lastRun { families.append(lastRun) }
         return families
     }
@@ -62,6 +73,21 @@ public struct PrometheusMetrics: Sendable {
             "dockdu_total_bytes",
             help: "Every inode under the data root, counted once: du -sx in disk mode.")
         family.add(byteLabels, report.totalBytes)
+        return family
+    }
+
+    /// Absent in reports before dockdu 0.3, which have no roots.
+    private var storeRootBytes: MetricFamily? {
+        guard let roots = report.roots, !roots.isEmpty else { return nil }
+        var family = MetricFamily(
+            "dockdu_store_root_bytes",
+            help: "Each walked root's own total (du -sx of it in disk mode): root dataRoot is the data root, "
+                + "root containerd the containerd root; store is the image store whose files are under it, "
+                + "\(Self.noStoreLabel) for a data root that holds only containers and volumes.")
+        for root in roots {
+            let store = report.stores?.first { $0.root == root.path }?.name.rawValue ?? Self.noStoreLabel
+            family.add(byteLabels.merging(["root": Self.name(root.name.rawValue), "store": Self.name(store)]), root.bytes)
+        }
         return family
     }
 
@@ -110,7 +136,7 @@ public struct PrometheusMetrics: Sendable {
             help: "The \(limit) images with the most unique bytes: kind unique is what removing the "
                 + "image alone frees, kind shared what it shares with other images. "
                 + "image \(Self.otherLabel) sums the rest.")
-        let sorted = report.images.sorted { ($0.uniqueBytes, $1.id) > ($1.uniqueBytes, $0.id) }
+        let sorted = imagesByUniqueBytes
         func add(image: String, id: String, unique: Int64, shared: Int64) {
             let labels = byteLabels.merging(["image": image, "image_id": id])
             family.add(labels.merging(["kind": "unique"]), unique)
@@ -123,6 +149,31 @@ public struct PrometheusMetrics: Sendable {
         let rest = sorted.dropFirst(limit)
         add(image: Self.otherLabel, id: Self.otherLabel,
             unique: rest.sumOfBytes(\.uniqueBytes), shared: rest.sumOfBytes(\.sharedBytes))
+        return family
+    }
+
+    /// The blobs of the same images as `dockdu_image_bytes`, by the same rule, so the two join on
+    /// `image` and `image_id`; containerd store only.
+    private var imageContent: MetricFamily? {
+        guard report.containerdStore != nil else { return nil }
+        var family = MetricFamily(
+            "dockdu_image_content_bytes",
+            help: "The blobs (compressed layers, manifests, configs) of the images dockdu_image_bytes lists, "
+                + "containerd store only: kind unique is what removing the image alone frees besides its "
+                + "unpacked layers, kind shared what other images also reference. image \(Self.otherLabel) sums the rest.")
+        let sorted = imagesByUniqueBytes
+        func add(image: String, id: String, unique: Int64, shared: Int64) {
+            let labels = byteLabels.merging(["image": image, "image_id": id])
+            family.add(labels.merging(["kind": "unique"]), unique)
+            family.add(labels.merging(["kind": "shared"]), shared)
+        }
+        for image in sorted.prefix(limit) {
+            add(image: Self.name(image.reference), id: Self.name(Self.shortImageID(image.id)),
+                unique: image.uniqueContentBytes, shared: image.sharedContentBytes ?? 0)
+        }
+        let rest = sorted.dropFirst(limit)
+        add(image: Self.otherLabel, id: Self.otherLabel,
+            unique: rest.sumOfBytes(\.uniqueContentBytes), shared: rest.sumOfBytes { $0.sharedContentBytes ?? 0 })
         return family
     }
 
@@ -179,6 +230,31 @@ public struct PrometheusMetrics: Sendable {
         return family
     }
 
+    /// The containerd store's figures beyond the lists, one series each; absent when it was not read.
+    private var containerdFigures: [MetricFamily] {
+        guard let summary = report.containerdStore else { return [] }
+        var blobs = MetricFamily(
+            "dockdu_blob_bytes",
+            help: "All blobs of the containerd content store that something uses, summed: "
+                + "what Docker 29 keeps beside the unpacked layers.")
+        blobs.add(byteLabels, (report.blobs ?? []).sumOfBytes(\.bytes))
+        var copies = MetricFamily(
+            "dockdu_containerd_compressed_copies_bytes",
+            help: "Compressed layer blobs whose layer is also unpacked as a snapshot: the same layer kept twice.")
+        copies.add(byteLabels, summary.compressedCopiesBytes)
+        var inProgress = MetricFamily(
+            "dockdu_containerd_in_progress_bytes",
+            help: "Unpacks and downloads the containerd store has in progress (extract-* snapshots, ingests); "
+                + "counted as other.")
+        inProgress.add(byteLabels, summary.inProgressBytes)
+        var held = MetricFamily(
+            "dockdu_containerd_held_bytes",
+            help: "Snapshots and blobs containerd keeps for something Docker does not know (its own containers "
+                + "and leases, other namespaces); counted as other.")
+        held.add(byteLabels, summary.heldBytes)
+        return [blobs, copies, inProgress, held]
+    }
+
     private var warnings: MetricFamily {
         var family = MetricFamily(
             "dockdu_warnings",
@@ -210,6 +286,14 @@ public struct PrometheusMetrics: Sendable {
     // MARK: Pieces
 
     private var limit: Int { max(0, topN) }
+
+    /// The order that picks the top N images, for every per-image family alike.
+    private var imagesByUniqueBytes: [ImageUsage] {
+        report.images.sorted { ($0.uniqueBytes, $1.id) > ($1.uniqueBytes, $0.id) }
+    }
+
+    /// The store label of a root that no image store lives under.
+    static let noStoreLabel = "none"
 
     private var rootLabel: Labels { ["data_root": Self.name(report.dataRoot)] }
 
@@ -253,6 +337,11 @@ public struct PrometheusMetrics: Sendable {
 }
 
 private typealias Labels = [String: String]
+
+extension ImageUsage {
+    /// Of its blobs, those no other listed image references; 0 outside the containerd store.
+    fileprivate var uniqueContentBytes: Int64 { (contentBytes ?? 0) -| (sharedContentBytes ?? 0) }
+}
 
 extension Dictionary where Key == String, Value == String {
     fileprivate func merging(_ other: Labels) -> Labels {

@@ -54,7 +54,8 @@ import Testing
         var names: [String] = []
         for (index, line) in lines.enumerated() where Self.isHeader(line) {
             names += line.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if index > 0, let title = lines[index - 1].split(separator: " (").first, Self.isCapitals(String(title)) {
+            // A header whose last column went below it (a long TARGET) is no title.
+            if index > 0, let title = lines[index - 1].split(separator: " (").first, Self.isCapitals(String(title)), !title.contains("  ") {
                 names.append(String(title))
             }
         }

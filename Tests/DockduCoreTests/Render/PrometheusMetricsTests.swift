@@ -13,7 +13,7 @@ import Testing
 
     @Test(
         .enabled(if: PrometheusMetricsTests.promtool != nil || ExternalTool.isCI, "promtool is not installed (Debian: prometheus)"),
-        arguments: ["hostile", "empty", "long", "many"])
+        arguments: ["hostile", "empty", "long", "many", "containerd"])
     func promtoolFindsNothingWrong(name: String) throws {
         let report = try #require(Self.samples[name])
         let text = PrometheusMetrics(report: report, scanSeconds: 12.5).render()
@@ -45,7 +45,7 @@ import Testing
 
     // MARK: Shape
 
-    @Test(arguments: ["hostile", "empty", "long", "many"])
+    @Test(arguments: ["hostile", "empty", "long", "many", "containerd"])
     func everyMetricHasHelpTypeAndOneSetOfLabelNames(name: String) throws {
         let report = try #require(Self.samples[name])
         let text = PrometheusMetrics(report: report, scanSeconds: 1).render()
@@ -122,6 +122,108 @@ import Testing
         expected["corrupt"] = "1"
         #expect(counts == expected)
         #expect(counts.count >= 7)
+    }
+
+    // MARK: The containerd store
+
+    /// Every family the containerd store adds, exactly: one series per root, the top images' blobs
+    /// and the store's figures, each from the report.
+    @Test func containerdFamiliesAreTheReportsFigures() throws {
+        let report = SampleReports.containerd
+        let summary = try #require(report.containerdStore)
+        let text = PrometheusMetrics(report: report, scanSeconds: 1).render()
+        let root = #"data_root="/var/lib/docker""#, mode = #"size_mode="disk""#
+        let roots = try #require(report.roots)
+        let imageA = try #require(report.images.first { $0.id == SampleReports.rigAID })
+        let imageB = try #require(report.images.first { $0.id == SampleReports.rigBID })
+        let blobSum = try #require(report.blobs).reduce(Int64(0)) { $0 + $1.bytes }
+        func content(_ image: String, _ id: String, _ kind: String, _ bytes: Int64) -> String {
+            #"dockdu_image_content_bytes{\#(root),image="\#(image)",image_id="\#(id)",kind="\#(kind)",\#(mode)} \#(bytes)"#
+        }
+        let expected = [
+            #"dockdu_store_root_bytes{\#(root),root="dataRoot",\#(mode),store="overlay2"} \#(roots[0].bytes)"#,
+            #"dockdu_store_root_bytes{\#(root),root="containerd",\#(mode),store="containerd"} \#(roots[1].bytes)"#,
+            // rig/b has the more unique snapshot bytes, so it comes first, as in dockdu_image_bytes.
+            content("rig/b:1", "sha256:496b89b378b8", "unique", 118_784 + 8192),
+            content("rig/b:1", "sha256:496b89b378b8", "shared", imageB.sharedContentBytes ?? -1),
+            content("rig/a:1", "sha256:0bd33f163fb4", "unique", 4096 + 8192),
+            content("rig/a:1", "sha256:0bd33f163fb4", "shared", imageA.sharedContentBytes ?? -1),
+            content("_other", "_other", "unique", 0),
+            content("_other", "_other", "shared", 0),
+            "dockdu_blob_bytes{\(root),\(mode)} \(blobSum)",
+            "dockdu_containerd_compressed_copies_bytes{\(root),\(mode)} \(summary.compressedCopiesBytes)",
+            "dockdu_containerd_in_progress_bytes{\(root),\(mode)} \(summary.inProgressBytes)",
+            "dockdu_containerd_held_bytes{\(root),\(mode)} \(summary.heldBytes)",
+        ]
+        let samples = text.split(separator: "\n").map(String.init).filter { line in
+            ["dockdu_store_root_bytes", "dockdu_image_content_bytes", "dockdu_blob_bytes", "dockdu_containerd_"].contains { line.hasPrefix($0) }
+        }
+        #expect(samples == expected)
+        // The shared base layer's blob is in the sum once, not once per image.
+        #expect(blobSum == (imageA.contentBytes ?? 0) + (imageB.contentBytes ?? 0) - 1_032_192)
+        #expect(roots[0].bytes + roots[1].bytes == report.totalBytes)
+        for family in ["dockdu_store_root_bytes", "dockdu_image_content_bytes", "dockdu_blob_bytes", "dockdu_containerd_compressed_copies_bytes",
+                       "dockdu_containerd_in_progress_bytes", "dockdu_containerd_held_bytes"] {
+            #expect(text.contains("# TYPE \(family) gauge\n"), "\(family)")
+        }
+    }
+
+    /// A report from before dockdu 0.3 gets no new family: its file is what it always was (the
+    /// golden file above holds the rest).
+    @Test(arguments: ["hostile", "empty", "long", "many"])
+    func anEarlierReportHasNoStoreFamilies(name: String) throws {
+        let text = PrometheusMetrics(report: try #require(Self.samples[name]), scanSeconds: 1).render()
+        for family in ["dockdu_store_root_bytes", "dockdu_image_content_bytes", "dockdu_blob_bytes", "dockdu_containerd_"] {
+            #expect(!text.contains(family), "\(family)")
+        }
+    }
+
+    /// An overlay2 host's report from 0.3 on has its one root, and nothing of containerd's.
+    @Test func anOverlay2ReportHasItsRootAndNoContainerdFamilies() throws {
+        var report = SampleReports.hostile
+        report.stores = [StoreFinding(name: .overlay2, root: "/var/lib/docker", rule: "storage-driver overlay2")]
+        report.roots = [RootUsage(name: .dataRoot, path: "/var/lib/docker", bytes: report.totalBytes)]
+        let text = PrometheusMetrics(report: report, scanSeconds: 1).render()
+        let roots = text.split(separator: "\n").filter { $0.hasPrefix("dockdu_store_root_bytes") }
+        #expect(roots == [#"dockdu_store_root_bytes{data_root="/var/lib/docker",root="dataRoot",size_mode="disk",store="overlay2"} \#(report.totalBytes)"#])
+        for family in ["dockdu_image_content_bytes", "dockdu_blob_bytes", "dockdu_containerd_"] {
+            #expect(!text.contains(family), "\(family)")
+        }
+    }
+
+    /// A data root with only containers and volumes (the image store lives elsewhere) says so.
+    @Test func aRootNoStoreLivesUnderIsStoreNone() throws {
+        var report = SampleReports.containerd
+        report.stores = report.stores?.filter { $0.name == .containerd }
+        let exposition = try Exposition(PrometheusMetrics(report: report, scanSeconds: 1).render())
+        let family = try #require(exposition.families.first { $0.name == "dockdu_store_root_bytes" })
+        #expect(family.samples.map { [$0.label("root"), $0.label("store")] } == [["dataRoot", "none"], ["containerd", "containerd"]])
+    }
+
+    /// The content family names exactly the images the image family names, by the same rule, and
+    /// folding the rest loses nothing.
+    @Test func imageContentFollowsTheImageSeriesTopN() throws {
+        var report = Self.many(500)
+        for index in report.images.indices {
+            // Content bytes that grow the other way: a different order would name other images.
+            report.images[index].contentBytes = Int64(600 - index) * SampleReports.kibibyte
+            report.images[index].sharedContentBytes = Int64(index % 7) * 100
+        }
+        report.containerdStore = ContainerdStoreSummary(compressedCopiesBytes: 0, inProgressBytes: 0, heldBytes: 0)
+        let exposition = try Exposition(PrometheusMetrics(report: report, scanSeconds: 1, topN: 20).render())
+        func series(_ metric: String, kind: String) throws -> [Exposition.Sample] {
+            try #require(exposition.families.first { $0.name == metric }).samples.filter { $0.label("kind") == kind }
+        }
+        for kind in ["unique", "shared"] {
+            let images = try series("dockdu_image_bytes", kind: kind)
+            let content = try series("dockdu_image_content_bytes", kind: kind)
+            #expect(content.count == 21)
+            #expect(content.map { [$0.label("image"), $0.label("image_id")] } == images.map { [$0.label("image"), $0.label("image_id")] })
+        }
+        let unique = try series("dockdu_image_content_bytes", kind: "unique").compactMap { Int64($0.value) }
+        #expect(unique.reduce(0, +) == report.images.reduce(0) { $0 + ($1.contentBytes ?? 0) - ($1.sharedContentBytes ?? 0) })
+        let shared = try series("dockdu_image_content_bytes", kind: "shared").compactMap { Int64($0.value) }
+        #expect(shared.reduce(0, +) == report.images.reduce(0) { $0 + ($1.sharedContentBytes ?? 0) })
     }
 
     // MARK: Bounded cardinality
