@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// The plan's `docker builder prune`, carried out against the engine: what it frees, by `du` of
+/// the root and by the engine's own account, against what the plan said in each size mode.
+extension BuildKitEngineTests {
+    static let pruneCommand = ["docker", "builder", "prune", "--force"]
+
+    /// The plan's one build-cache action, checked against the report of the same mode.
+    func buildCacheAction(_ engine: BuildKitEngine, _ mode: Dockdu.SizeMode) throws -> PlanEngineTests.PlanDocument.Action {
+        let flags = ["--no-containers", "--no-images", "--no-orphans"] + (mode == .apparent ? ["--apparent-size"] : [])
+        let plan = try engine.plan(flags)
+        #expect(plan.dryRun)
+        #expect(plan.actions.count == 1, "\(mode): plan \(flags) has actions \(plan.actions.map { "\($0.kind) \($0.target)" })")
+        let action = try #require(plan.actions.first { $0.kind == "pruneBuildCache" }, "\(mode): the plan has no pruneBuildCache action")
+        #expect(action.target == "build cache", "\(mode): target \(action.target)")
+        #expect(action.command == Self.pruneCommand, "\(mode): command \(action.command)")
+        #expect(plan.reclaimableBytes == action.reclaimableBytes, "\(mode): plan \(plan.reclaimableBytes), its action \(action.reclaimableBytes)")
+        let (document, _) = try engine.report(mode)
+        let reported = document.summary["buildCache"]?.reclaimableBytes
+        #expect(action.reclaimableBytes == reported, "\(mode): the plan frees \(action.reclaimableBytes), the report's build cache reclaimable \(reported ?? -1)")
+        return action
+    }
+
+    func pruneAsPlanned(_ engine: BuildKitEngine) throws {
+        let (_, records) = try engine.report(.disk)
+        let reclaimable = Set(records.filter(\.reclaimable).map(\.id))
+        let reclaimableDirectories = Set(records.filter(\.reclaimable).compactMap(\.directory))
+        let keptDirectories = Set(records.filter { !$0.reclaimable }.compactMap(\.directory))
+        let disk = try buildCacheAction(engine, .disk)
+        let apparent = try buildCacheAction(engine, .apparent)
+        #expect(disk.reclaimableBytes > 0 && apparent.reclaimableBytes > 0, "nothing to prune: disk \(disk.reclaimableBytes), apparent \(apparent.reclaimableBytes)")
+
+        try olderThanFreesNothing(engine)
+
+        let before = try engine.systemDF().records
+        let duBefore = try Measure.du(engine.root)
+        _ = FileManager.default.createFile(atPath: engine.prunedMarker, contents: nil)
+        let run = try engine.carryOut(disk.command)
+        #expect(run.status == 0, "\(run.summary)")
+        let duAfter = try Measure.du(engine.root)
+        let after = try engine.systemDF().records
+
+        let afterIDs = Set(after.map(\.ID))
+        let removed = before.filter { !afterIDs.contains($0.ID) }
+        let removedIDs = Set(removed.map(\.ID))
+        #expect(afterIDs.isSubset(of: Set(before.map(\.ID))), "records appeared: \(afterIDs.subtracting(before.map(\.ID)).sorted())")
+        #expect(
+            removedIDs == reclaimable,
+            "the prune removed \(removedIDs.sorted()); dockdu marked reclaimable \(reclaimable.sorted())")
+        let deleted = Set(run.stdoutText.split(separator: "\n").filter { BuildKitEngine.isSnapshotName(String($0)) }.map(String.init))
+        #expect(deleted == removedIDs, "the CLI lists deleted \(deleted.sorted()), /system/df lost \(removedIDs.sorted())")
+
+        // The directories of the records dockdu called reclaimable are gone; the others stay.
+        let onDisk = try BuildKitEngine.snapshotDirectories(root: engine.root)
+        for directory in reclaimableDirectories {
+            #expect(!onDisk.contains(String(directory.dropFirst("overlay2/".count))), "\(directory) of a reclaimable record is still there")
+        }
+        for directory in keptDirectories {
+            #expect(onDisk.contains(String(directory.dropFirst("overlay2/".count))), "\(directory) of a kept record is gone")
+        }
+
+        // Disk: du's drop against the disk plan; apparent: the engine's own figure against the
+        // apparent plan (BuildKit reports the records' Size, the apparent size of their diffs).
+        let freedOnDisk = duBefore - duAfter
+        let engineFreed = removed.reduce(0) { $0 + $1.Size }
+        let totalLine = run.stdoutText.split(separator: "\n").first { $0.hasPrefix("Total reclaimed space:") }
+        let printed = totalLine.map { String($0.dropFirst("Total reclaimed space:".count)).trimmingCharacters(in: .whitespaces) }
+        let parsed = printed.flatMap(humanSizeBytes)
+        #expect(parsed != nil, "no 'Total reclaimed space:' line the test can read: \(run.stdoutText.suffix(300))")
+        if let parsed {
+            #expect(
+                abs(parsed.bytes - Double(engineFreed)) <= parsed.tolerance,
+                "the CLI says \(printed ?? "") reclaimed, the removed records' Sizes add up to \(engineFreed)")
+        }
+        engine.record("disk: plan \(disk.command.joined(separator: " ")) predicts \(disk.reclaimableBytes) bytes; du -sx of the root fell \(freedOnDisk) bytes (\(duBefore) -> \(duAfter)); difference \(freedOnDisk - disk.reclaimableBytes) (\(percent(freedOnDisk - disk.reclaimableBytes, of: disk.reclaimableBytes)))")
+        engine.record("apparent: plan predicts \(apparent.reclaimableBytes) bytes; the engine freed \(engineFreed) bytes (Size of the \(removed.count) records gone from /system/df; CLI: \"\(totalLine ?? "-")\"); difference \(engineFreed - apparent.reclaimableBytes) (\(percent(engineFreed - apparent.reclaimableBytes, of: apparent.reclaimableBytes)))")
+        #expect(
+            abs(freedOnDisk - disk.reclaimableBytes) * 100 <= disk.reclaimableBytes,
+            "disk: planned \(disk.reclaimableBytes), du -sx fell \(freedOnDisk)")
+        #expect(
+            abs(engineFreed - apparent.reclaimableBytes) * 100 <= apparent.reclaimableBytes,
+            "apparent: planned \(apparent.reclaimableBytes), the engine freed \(engineFreed)")
+
+        // Afterwards dockdu agrees with the engine again: only the exported records are left.
+        let (document, left) = try engine.report(.disk)
+        #expect(Set(left.map(\.id)) == afterIDs, "after the prune: dockdu lists \(left.map(\.id).sorted()), the engine \(afterIDs.sorted())")
+        #expect(left.filter(\.reclaimable).isEmpty, "after the prune: still reclaimable \(left.filter(\.reclaimable).map(\.id))")
+        #expect(document.warnings.isEmpty && document.orphans.isEmpty, "after the prune: warnings \(document.warnings.map(\.path)), orphans \(document.orphans.map(\.path))")
+        #expect(document.totalBytes == duAfter, "after the prune: totalBytes \(document.totalBytes), du -sx \(duAfter)")
+        let plan = try engine.plan(["--no-containers", "--no-images", "--no-orphans"])
+        #expect(!plan.actions.contains { $0.kind == "pruneBuildCache" && $0.reclaimableBytes > 0 }, "after the prune the plan still frees build cache: \(plan.actions.map { "\($0.kind) \($0.reclaimableBytes)" })")
+    }
+
+    /// `--older-than 1h` when every record was used a minute ago: nothing is old enough. The
+    /// action carries `--filter until=` of an hour and frees 0 bytes, or there is none; carried out
+    /// (or, without an action, the same prune by hand) the engine removes nothing.
+    func olderThanFreesNothing(_ engine: BuildKitEngine) throws {
+        let before = Set(try engine.systemDF().records.map(\.ID))
+        for mode in [Dockdu.SizeMode.disk, .apparent] {
+            let flags = ["--no-containers", "--no-images", "--no-orphans", "--older-than", "1h"] + (mode == .apparent ? ["--apparent-size"] : [])
+            let plan = try engine.plan(flags)
+            let actions = plan.actions.filter { $0.kind == "pruneBuildCache" }
+            #expect(actions.count <= 1, "\(mode): \(actions.count) build-cache actions")
+            guard let action = actions.first else {
+                engine.record("--older-than 1h (\(mode)): no build-cache action")
+                continue
+            }
+            #expect(action.reclaimableBytes == 0, "\(mode): --older-than 1h frees \(action.reclaimableBytes) bytes, but every record was used within the last minutes")
+            #expect(Array(action.command.prefix(4)) == Self.pruneCommand, "\(mode): command \(action.command)")
+            let filters = zip(action.command, action.command.dropFirst()).filter { $0.0 == "--filter" }.map(\.1)
+            let until = filters.filter { $0.hasPrefix("until=") }
+            #expect(until.count == 1 && until.first.flatMap { goDurationSeconds(String($0.dropFirst("until=".count))) } == 3600, "\(mode): filters \(filters), expected until= of 1h")
+            engine.record("--older-than 1h (\(mode)): \(action.command.joined(separator: " ")), \(action.reclaimableBytes) bytes")
+        }
+        let run = try engine.carryOut(Self.pruneCommand + ["--filter", "until=1h"])
+        #expect(run.status == 0, "\(run.summary)")
+        let after = Set(try engine.systemDF().records.map(\.ID))
+        #expect(after == before, "a prune with until=1h removed \(before.subtracting(after).sorted())")
+        let total = run.stdoutText.split(separator: "\n").first { $0.hasPrefix("Total reclaimed space:") }
+        engine.record("--older-than 1h carried out: \(total ?? "no total line"), \(before.subtracting(after).count) records removed")
+    }
+}
+
+/// Seconds of a Go duration as `docker builder prune --filter until=` takes it ("1h", "3600s",
+/// "1h0m0s", "60m"); nil for anything else.
+func goDurationSeconds(_ text: String) -> Int64? {
+    var total: Int64 = 0
+    var rest = Substring(text)
+    guard !rest.isEmpty else { return nil }
+    while !rest.isEmpty {
+        let digits = rest.prefix { $0.isNumber }
+        guard let value = Int64(digits) else { return nil }
+        rest = rest.dropFirst(digits.count)
+        let unit = rest.prefix { $0.isLetter }
+        rest = rest.dropFirst(unit.count)
+        switch unit {
+        case "h": total += value * 3600
+        case "m": total += value * 60
+        case "s": total += value
+        default: return nil
+        }
+    }
+    return total
+}
