@@ -14,8 +14,10 @@ extension BuildKitEngineTests {
         let engine = try BuildKitEngine.required()
         let base = "\(engine.environment.scratch)/truncated-\(database)"
         let root = base + "/root"
-        // Half the file, as a crash or a full disk leaves it; the directories made old, so that
-        // --orphan-min-age would not hide an orphan-removal plan.
+        // Cut just before the page the newer meta page names as the root, as a crash while the
+        // file grew leaves it: the meta pages are whole, the tree they point to is gone. (Half the
+        // file is not enough: bbolt reuses early pages, and the live tree may all lie before the
+        // cut.) The directories are made old, so that --orphan-min-age would not hide a removal.
         try CommandRunner.bashChecked(
             """
             set -e
@@ -23,7 +25,17 @@ extension BuildKitEngineTests {
             mkdir -p "$1"
             cp -a "$2" "$1/root"
             db="$1/root/buildkit/$3"
-            truncate -s $(( $(stat -c %s "$db") / 2 )) "$db"
+            u() { od -An -t "u$1" -j "$2" -N "$1" "$db" | tr -d ' '; }
+            size=$(u 4 24)
+            best=0 root=0
+            for meta in 0 1; do
+                at=$((meta * size + 16))
+                [ "$(u 4 $at)" = 3977042669 ] || continue   # 0xED0CDAED
+                txid=$(u 8 $((at + 48)))
+                if [ "$txid" -ge "$best" ]; then best=$txid root=$(u 8 $((at + 16))); fi
+            done
+            [ "$root" -ge 2 ] || { echo "$db: no root page in its meta pages" >&2; exit 1; }
+            truncate -s $((root * size)) "$db"
             for d in "$1/root/overlay2/"*; do touch -h -d '3 hours ago' "$d"; done
             """, [base, engine.environment.pristine, database])
         let snapshots = try BuildKitEngine.snapshotDirectories(root: root)
