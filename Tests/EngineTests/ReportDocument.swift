@@ -85,6 +85,9 @@ struct ReportDocument: Decodable, Sendable {
         /// Its `overlay2/` directory with the `l/` link, as the walk measured it; 0 when its data is
         /// an image layer's (`countedUnder`).
         let bytes: Int64
+        /// Of `bytes`, its `diff/` directory: what BuildKit measures (its `Size`, in apparent
+        /// mode). Not in issue 11's contract; the implementation emits it, so it is held to it.
+        let diffBytes: Int64?
         /// `overlay2/<dir>`; absent when the data is an image layer's or unknown.
         let directory: String?
         /// The images its data is counted under (it is one of their layers).
