@@ -209,11 +209,13 @@ enum Compare {
 
 extension Compare {
     static let containerStates: Set<String> = ["running", "paused", "restarting", "exited", "created", "dead", "unknown"]
+    /// As Packaging/schema/report.schema.json lists them.
     static let orphanKinds: Set<String> = [
         "overlayDirectory", "containerLayer", "mountMetadata", "containerDirectory", "layerMetadata",
+        "unreferencedLayer", "buildKitSnapshot", "snapshotDirectory", "unreferencedSnapshot", "unlistedBlob", "unreferencedBlob",
     ]
     static let warningCodes: Set<String> = [
-        "unreadable", "corrupt", "vanished", "brokenLink", "missingDirectory", "chainMismatch", "appeared",
+        "unreadable", "corrupt", "vanished", "brokenLink", "missingDirectory", "chainMismatch", "appeared", "cache", "layerChanged",
     ]
 
     /// Where the document breaks the interface's promises (enumerations, identifier shapes,

@@ -139,37 +139,6 @@ enum Damage {
         return ("image/overlay2/layerdb/sha256/\(removing)", "containers/\(headlessContainer)")
     }
 
-    /// Replaces `buildkit/snapshots.db` with the bbolt fixture and creates the overlay2
-    /// directory of one snapshot it records. Returns that snapshot's name.
-    static func buildKitSnapshot(_ environment: EngineEnvironment) throws -> String {
-        let fixture = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("DockduCoreTests/Fixtures/bolt/snapshots.db").path
-        guard FileManager.default.fileExists(atPath: fixture) else {
-            throw EngineTestError("the BuildKit fixture \(fixture) is missing")
-        }
-        let names = try BoltBuckets.topLevelNames(fixture).filter(BoltBuckets.isSnapshotName)
-        guard let first = names.first else {
-            throw EngineTestError("\(fixture) has no top-level bucket named like a snapshot (25 of [a-z0-9])")
-        }
-        let snapshot = String(decoding: first, as: UTF8.self)
-        try once("buildkit-snapshot", environment) {
-            try CommandRunner.bashChecked(
-                """
-                set -e
-                mkdir -p "$1/buildkit"
-                cp "$2" "$1/buildkit/snapshots.db"
-                d="$1/overlay2/$3"
-                mkdir -p "$d/diff/root/.cache" "$d/work"
-                head -c 300000 /dev/urandom > "$d/diff/root/.cache/layer.tar"
-                # The graph driver gives a snapshot an l/ link like any layer's.
-                printf %s "$4" > "$d/link"
-                ln -s "../$3/diff" "$1/overlay2/l/$4"
-                """, [environment.root, fixture, snapshot, "BUILDKITSNAPSHOTLINK000001"])
-        }
-        return snapshot
-    }
-
     private static func once(_ name: String, _ environment: EngineEnvironment, _ body: () throws -> Void) throws {
         let markers = "\(environment.dir)/damage"
         try FileManager.default.createDirectory(atPath: markers, withIntermediateDirectories: true)

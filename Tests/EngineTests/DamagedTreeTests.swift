@@ -189,26 +189,6 @@ struct DamagedTreeTests {
         #expect(!report.warnings.contains { $0.code == "unreadable" }, "unreadable: \(report.warnings.map(\.path))")
     }
 
-    // MARK: BuildKit
-
-    @Test(
-        "a BuildKit snapshot recorded in buildkit/snapshots.db is build cache, not an orphan",
-        .enabled(if: EngineEnvironment.isPhase(.damaged), PhaseReason.damaged))
-    func buildKitSnapshot() throws {
-        let environment = try EngineEnvironment.required()
-        let snapshot = try Damage.buildKitSnapshot(environment)
-        let report = try Dockdu.report(environment, mode: .disk, allowWarnings: true)
-        let path = "overlay2/\(snapshot)"
-        #expect(!report.orphans.contains { $0.path == path }, "\(path) is listed as an orphan")
-        #expect(!report.orphans.contains { $0.path.hasPrefix("overlay2/l") }, "its l/ link is an orphan")
-        // Build cache is what a prune can free: the snapshot directories (with their l/ links);
-        // BuildKit's databases are Docker's metadata (`other`).
-        let measured = try Measure.overlayDirectory(root: environment.root, name: Array(snapshot.utf8))
-        #expect(
-            report.categories.buildCache == measured,
-            "buildCache \(report.categories.buildCache), du of \(path) and its l/ link \(measured)")
-    }
-
     // MARK: everything at once
 
     @Test(
@@ -222,7 +202,6 @@ struct DamagedTreeTests {
         try Damage.hostileNames(environment)
         try Damage.deepChain(environment)
         _ = try Damage.halfRemovedMetadata(environment)
-        _ = try Damage.buildKitSnapshot(environment)
         let report = try Compare.totalAgainstDu(environment, allowWarnings: true)
         #expect(!report.warnings.contains { $0.code == "unreadable" }, "unreadable: \(report.warnings.map(\.path))")
         // The container whose config.v2.json is corrupt is still listed, its bytes counted, with

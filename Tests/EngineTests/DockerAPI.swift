@@ -27,10 +27,35 @@ struct SystemDF: Decodable, Sendable {
         let Name: String
         let UsageData: UsageData?
     }
+    /// A BuildKit cache record (`BuildCache[]`, API 1.41 as Docker 20.10 serves it: `Parent`,
+    /// empty when there is none; newer engines send `Parents` instead).
+    struct BuildCacheRecord: Decodable, Sendable {
+        let ID: String
+        let Parent: String?
+        let Parents: [String]?
+        let `Type`: String
+        let Description: String
+        let InUse: Bool
+        let Shared: Bool
+        /// What BuildKit measured: the apparent size of the snapshot's diff.
+        let Size: Int64
+        let CreatedAt: String
+        /// Absent or null when it was never used.
+        let LastUsedAt: String?
+        let UsageCount: Int
+
+        /// The parent's ID, nil when there is none, whichever field the engine's version sends.
+        var parentID: String? {
+            if let Parent, !Parent.isEmpty { return Parent }
+            return Parents?.first
+        }
+    }
     let LayersSize: Int64
     let Images: [Image]
     let Containers: [Container]
     let Volumes: [Volume]
+    let BuildCache: [BuildCacheRecord]?
+    let BuilderSize: Int64?
 
     static func fetchData(socket: String) throws -> Data {
         let result = try CommandRunner.run([

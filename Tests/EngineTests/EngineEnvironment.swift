@@ -16,6 +16,10 @@ enum EnginePhase: String, Sendable {
     /// No Docker engine: a private containerd 1.6 runs (`Tests/Engine/containerd.sh`), with a
     /// Docker 29 data root beside it; dockdu's containerd store is held to containerd's own answers.
     case containerd
+    /// A private engine of its own with a BuildKit build cache (`Tests/Engine/buildkit.sh`): real
+    /// builds' records, held to the engine's `/system/df` `BuildCache[]`, `du`, and a carried-out
+    /// `docker builder prune`.
+    case buildkit
 }
 
 /// What `Tests/Engine/run` hands the tests through the environment.
@@ -33,6 +37,8 @@ struct EngineEnvironment: Sendable {
     var factsPath: String { dir + "/facts.json" }
     /// Docker's `/system/df` saved by `Tests/Engine/run` just before it stopped the engine.
     var liveSystemDFPath: String { dir + "/expect/live-system-df.json" }
+    /// The engine's `/system/df` that `Tests/Engine/buildkit.sh` saved when its builds were done.
+    var buildKitSystemDFPath: String { dir + "/buildkit.json" }
     /// Where a test may keep scratch files of its own (outside the data root).
     var scratch: String { dir + "/scratch" }
     /// A copy of the stopped, undamaged tree that `Tests/Engine/run` made before the damaged
@@ -70,6 +76,8 @@ enum PhaseReason {
         "damages copies of a stopped engine tree: Tests/Engine/run sets DOCKDU_ENGINE_PHASE=hostile"
     static let containerd: Comment =
         "needs a running private containerd and a Docker 29 data root: Tests/Engine/containerd-phase (or Tests/Engine/run) sets DOCKDU_ENGINE_PHASE=containerd"
+    static let buildkit: Comment =
+        "needs a running private engine with a BuildKit build cache (Tests/Engine/buildkit.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=buildkit"
 }
 
 struct EngineTestError: Error, CustomStringConvertible {

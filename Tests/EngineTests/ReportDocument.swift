@@ -76,7 +76,36 @@ struct ReportDocument: Decodable, Sendable {
             return Array(path.utf8)
         }
     }
-    /// One row of the SUMMARY; items absent for build cache and other.
+    /// One record of BuildKit's build cache (`buildCache[]`, issue 11), as `docker system df -v`
+    /// lists it, with the bytes dockdu's walk measured for it.
+    struct BuildCacheRecord: Decodable, Sendable {
+        let id: String
+        let type: String
+        let description: String
+        /// Its `overlay2/` directory with the `l/` link, as the walk measured it; 0 when its data is
+        /// an image layer's (`countedUnder`).
+        let bytes: Int64
+        /// Of `bytes`, its `diff/` directory: what BuildKit measures (its `Size`, in apparent
+        /// mode). Not in issue 11's contract; the implementation emits it, so it is held to it.
+        let diffBytes: Int64?
+        /// `overlay2/<dir>`; absent when the data is an image layer's or unknown.
+        let directory: String?
+        /// The images its data is counted under (it is one of their layers).
+        let countedUnder: [String]?
+        let shared: Bool
+        let inUse: Bool
+        let mutable: Bool
+        let createdAt: String?
+        let lastUsedAt: String?
+        let usageCount: Int
+        let parent: String?
+        /// BuildKit's own last measurement of it (`snapshot.size`).
+        let recordedBytes: Int64?
+        let reclaimable: Bool
+        let reclaimableBytes: Int64
+        let reclaimReason: String
+    }
+    /// One row of the SUMMARY; items absent for other.
     struct SummaryRow: Decodable, Sendable {
         let bytes: Int64
         let reclaimableBytes: Int64
@@ -118,6 +147,9 @@ struct ReportDocument: Decodable, Sendable {
     }
     let metadataComplete: Completeness
     let linkedFolders: [LinkedFolder]
+    /// Sorted by `id`; optional here only so that a dockdu without it still decodes in the
+    /// other phases (the buildkit phase requires it).
+    let buildCache: [BuildCacheRecord]?
 
     func container(_ id: String) -> Container? { containers.first { $0.id == id } }
     func volume(_ name: String) -> Volume? { volumes.first { $0.name == name } }

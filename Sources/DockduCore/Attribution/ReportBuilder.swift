@@ -138,7 +138,7 @@ public struct ReportBuilder: Sendable {
             containerdSummary = ContainerdStoreSummary(compressedCopiesBytes: copies, inProgressBytes: bytes(.inProgress), heldBytes: bytes(.heldByContainerd))
         }
 
-        return Report(
+        var report = Report(
             dataRoot: dataRoot, sizeMode: mode, generatedAt: generatedAt, totalBytes: categories.sum,
             categories: categories, images: images, containers: containers, volumes: volumes, layers: layers,
             orphans: orphans, warnings: warnings, metadataComplete: model.completeness,
@@ -150,5 +150,45 @@ public struct ReportBuilder: Sendable {
             stores: model.stores.isEmpty ? nil : model.stores,
             roots: model.walkedRoots.isEmpty ? nil : model.walkedRoots.map { RootUsage(name: $0.name, path: $0.path, bytes: mode == .disk ? $0.allocatedBytes : $0.apparentBytes) },
             blobs: blobs, containerdStore: containerdSummary)
+        report.buildCache = buildCacheRecords(listed: listed, imagesByLayer: imagesByLayer, bytes: bytes)
+        return report
+    }
+
+    /// BuildKit's records as `docker system df -v` lists them, each measured by the walk; nil when
+    /// the data root has no BuildKit databases.
+    private func buildCacheRecords(listed: [StoredImage], imagesByLayer: [String: [String]], bytes: (SlotOwner) -> Int64) -> [BuildCacheUsage]? {
+        guard let cache = model.buildCache else { return model.buildCacheMetadataComplete ? nil : [] }
+        // moby's checker: a record is shared when its chain starts some image's, tagged or not.
+        let imageChains = Set(model.images.values.flatMap(\.chainIDs))
+        let entries = cache.listedRecords(imageChainIDs: imageChains)
+        var layerByCacheID: [String: String] = [:]
+        for layer in model.layers.values where layer.store == .overlay2 { layerByCacheID[layer.cacheID] = layer.chainID }
+        let allImagesByLayer = Dictionary(grouping: model.images.values.flatMap { image in image.chainIDs.map { ($0, image.id) } }, by: \.0)
+            .mapValues { Array(Set($0.map(\.1))).sorted() }
+        // In use: a step runs on it (its directory is mounted), or on a record above it.
+        var inUse = Set(entries.filter { $0.overlayDirectory.map(model.mountedBuildKitDirectories.contains) == true }.map(\.record.id))
+        var changed = !inUse.isEmpty
+        while changed {
+            changed = false
+            for entry in entries where inUse.contains(entry.record.id) {
+                if let parent = entry.record.parentID, inUse.insert(parent).inserted { changed = true }
+            }
+        }
+        return entries.map { entry in
+            let record = entry.record
+            // Its data is an image layer's directory: counted there, under that layer's images.
+            let layerChain = entry.overlayDirectory.flatMap { layerByCacheID[$0] } ?? entry.imageChainID.flatMap { model.layers[$0] != nil && rules.slot(of: .layerDiff(chainID: $0)) != nil ? $0 : nil }
+            let countedUnder = layerChain.map { chain in imagesByLayer[chain] ?? allImagesByLayer[chain] ?? [] }
+            let directory = layerChain == nil ? entry.overlayDirectory : nil
+            let diff = directory.map { bytes(.buildCacheDiff(name: $0)) } ?? 0
+            let measured = directory.map { bytes(.buildCacheDirectory(name: $0)) +| diff } ?? 0
+            return BuildCacheUsage(
+                id: record.id, type: record.kind.rawValue, description: record.description, bytes: measured, diffBytes: diff,
+                directory: directory.map { "overlay2/" + $0 }, countedUnder: countedUnder, shared: entry.isShared,
+                inUse: inUse.contains(record.id), mutable: record.isMutable,
+                createdAt: record.createdAtNanoseconds.map(Timestamp.rfc3339Nanoseconds),
+                lastUsedAt: record.lastUsedAtNanoseconds.map(Timestamp.rfc3339Nanoseconds),
+                usageCount: record.usageCount, parent: record.parentID, recordedBytes: entry.recordedSizeBytes)
+        }
     }
 }

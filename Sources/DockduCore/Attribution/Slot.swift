@@ -6,8 +6,13 @@ public enum SlotOwner: Sendable, Hashable {
     /// Entries of `overlay2/` or `containers/` that were not there when the metadata was read:
     /// made during the scan, counted as ``other``, and reported in a warning.
     case appeared
-    /// BuildKit's `overlay2/` snapshots (its databases under `buildkit/` are ``other``).
+    /// BuildKit's `overlay2/` snapshots whose records are unknown (its databases could not be
+    /// read whole); its databases under `buildkit/` are ``other``.
     case buildCache
+    /// The `overlay2/` directory (and `l/` link) holding BuildKit records' data, but its `diff`.
+    case buildCacheDirectory(name: String)
+    /// That directory's `diff`: what BuildKit itself measures (`docker system df`'s `Size`).
+    case buildCacheDiff(name: String)
     /// A layer's `diff` directory.
     case layerDiff(chainID: String)
     /// The rest of a layer: its overlay2 directory but `diff`, its `l/` link, its layerdb entry.
@@ -39,7 +44,7 @@ public enum SlotOwner: Sendable, Hashable {
         switch self {
         case .other, .appeared, .inProgress, .heldByContainerd: .other
         case .contentBlob: .images
-        case .buildCache: .buildCache
+        case .buildCache, .buildCacheDirectory, .buildCacheDiff: .buildCache
         case .layerDiff, .layerRest, .imageMetadata: .images
         case .containerDiff, .containerRest: .containers
         case .containerLogs: .logs

@@ -164,6 +164,14 @@ public enum OptionTable {
         OptionSpec(
             long: "no-build-cache", help: "Do not propose pruning BuildKit's cache.", scope: .commands([.plan])),
         OptionSpec(
+            long: "all-build-cache",
+            help: "Prune BuildKit's cache as builder prune --all: shared, internal and frontend records too.",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "build-cache-type", valueName: "TYPE",
+            help: "Prune only build-cache records of this type (regular, source.local, exec.cachemount, ...).",
+            scope: .commands([.plan]), isRepeatable: true),
+        OptionSpec(
             long: "volumes", help: "Propose anonymous volumes no container mounts.", scope: .commands([.plan])),
         OptionSpec(
             long: "all-volumes", help: "Propose named volumes no container mounts too (as volume prune --all).",
@@ -180,7 +188,7 @@ public enum OptionTable {
             scope: .commands([.plan])),
         OptionSpec(
             long: "older-than", valueName: "DURATION",
-            help: "Propose only containers finished and images created this long ago.",
+            help: "Propose only containers finished, images created and build cache last used this long ago.",
             scope: .commands([.plan])),
         OptionSpec(
             long: "keep", valueName: "PATTERN",

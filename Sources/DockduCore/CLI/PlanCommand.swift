@@ -9,6 +9,16 @@ struct PlanCommand {
         policy.stoppedContainers = !arguments.flag("no-containers")
         policy.images = arguments.flag("no-images") ? .none : arguments.flag("all-images") ? .all : .dangling
         policy.buildCache = !arguments.flag("no-build-cache")
+        policy.allBuildCache = arguments.flag("all-build-cache")
+        var types: [String] = []
+        for type in arguments.values("build-cache-type") where !types.contains(type) {
+            guard BuildCacheRecord.Kind.known.contains(BuildCacheRecord.Kind(rawValue: type)) else {
+                let known = BuildCacheRecord.Kind.known.map(\.rawValue).joined(separator: ", ")
+                return .failure(ArgumentMessage("--build-cache-type: unknown type '\(type)' (one of \(known))"))
+            }
+            types.append(type)
+        }
+        policy.buildCacheTypes = types
         policy.volumes = arguments.flag("all-volumes") ? .all : arguments.flag("volumes") ? .anonymous : .none
         policy.orphans = !arguments.flag("no-orphans")
         switch arguments.duration("orphan-min-age", like: "30m, 1h or 7d") {

@@ -109,7 +109,8 @@ public struct LayerCache: Sendable, Codable, Equatable {
     /// dropped: such an entry is walked again rather than trusted.
     public func validated() -> (cache: LayerCache, dropped: Int) {
         var kept = self
-        kept.layers = layers.filter { DockerNames.isHexID($0.key.utf8) && $0.value.subtree.isPlausible }
+        // Keys are cache IDs: 64 hex digits, or a BuildKit ID for a layer a build exported.
+        kept.layers = layers.filter { (DockerNames.isHexID($0.key.utf8) || BuildKitNames.isRandomID($0.key.utf8)) && $0.value.subtree.isPlausible }
         return (kept, layers.count - kept.layers.count)
     }
 

@@ -17,9 +17,10 @@ public enum DockerNames {
     }
 
     /// An overlay2 layer directory: 64 hex digits, optionally `-init` after them (a container's
-    /// init layer).
+    /// init layer), or a BuildKit ID (a build's snapshot, or the layer a build exported from it).
     public static func isOverlayDirectory(_ name: some Collection<UInt8>) -> Bool {
-        if isHexID(name) { return true }
+        // BuildKit's snapshots, and the layers a build exported from them, are named by BuildKit.
+        if isHexID(name) || BuildKitNames.isRandomID(name) { return true }
         let suffix = Array("-init".utf8)
         return name.count == 69 && name.reversed().starts(with: suffix.reversed()) && isHexID(name.prefix(64))
     }

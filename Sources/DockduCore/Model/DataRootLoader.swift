@@ -45,7 +45,11 @@ public struct DataRootLoader: Sendable {
             // The trust boundary: a value of the wrong shape is a warning, never a path.
             var problems: [String] = []
             if !DockerNames.isDigest(diffID.utf8) { problems.append("diff is \(quoted(diffID)), not sha256:<64 hex digits>") }
-            if !DockerNames.isHexID(cacheID.utf8) { problems.append("cache-id is \(quoted(cacheID)), not 64 hex digits") }
+            // 64 hex digits, or a BuildKit ID: a build's exported layer keeps BuildKit's directory
+            // (moby's snapshotter registers it with RegisterByGraphID).
+            if !DockerNames.isHexID(cacheID.utf8) && !BuildKitNames.isRandomID(cacheID.utf8) {
+                problems.append("cache-id is \(quoted(cacheID)), not 64 hex digits or a BuildKit ID")
+            }
             if let parent, !DockerNames.isDigest(parent.utf8) { problems.append("parent is \(quoted(parent)), not sha256:<64 hex digits>") }
             let size = sizeText.flatMap { Int64($0) }
             if let sizeText, size == nil || size.map({ $0 < 0 }) == true { problems.append("size is \(quoted(sizeText)), not a byte count") }
@@ -237,15 +241,51 @@ public struct DataRootLoader: Sendable {
     // MARK: buildkit
 
     private func loadBuildKit(into model: inout DataRootModel) {
-        let path = ["buildkit", "snapshots.db"]
-        guard files.exists(path), let bytes = read(path, into: &model) else { return }
-        do {
-            let database = try BoltDB(bytes: bytes)
-            database.rootBucket.forEach { key, value in
+        let snapshotsPath = BuildKitSnapshots.path
+        let metadataPath = BuildCacheMetadata.path
+        let snapshots = readBuildKitDatabase(snapshotsPath, into: &model)
+        if let snapshots {
+            snapshots.rootBucket.forEach { key, value in
                 if value == nil { model.buildKitSnapshots.insert(key) }
             }
+        }
+        let metadata = readBuildKitDatabase(metadataPath, into: &model)
+        guard snapshots != nil || metadata != nil else { return }
+        let (records, recordWarnings) = metadata.map(BuildCacheMetadata.records(in:)) ?? ([], [])
+        let (snapshotList, snapshotWarnings) = snapshots.map(BuildKitSnapshots.snapshots(in:)) ?? ([], [])
+        let cache = BuildCache(records: records, snapshots: snapshotList, warnings: recordWarnings + snapshotWarnings)
+        for warning in cache.warnings {
+            model.warn(.corrupt, warning.database, "\(warning.item): \(warning.message)")
+            // A record or snapshot left out may own a directory; one the engine drops does not.
+            if !warning.message.contains("the engine drops") { model.buildCacheMetadataComplete = false }
+        }
+        model.buildCache = cache
+        // A step running now has its snapshot mounted (the graph driver's Get): BuildKit's refs.
+        for directory in cache.referencedOverlayDirectories.sorted() {
+            guard let merged = try? files.status(["overlay2", directory, "merged"]), merged.isDirectory,
+                  let own = try? files.status(["overlay2", directory]), merged.device != own.device
+            else { continue }
+            model.mountedBuildKitDirectories.insert(directory)
+        }
+    }
+
+    /// One of BuildKit's bolt files, read without the lock a running dockerd holds and read again
+    /// until its transaction is the same before and after; nil when absent (no warning) or when
+    /// it cannot be read (a warning, and BuildKit's metadata is then incomplete).
+    private func readBuildKitDatabase(_ path: [String], into model: inout DataRootModel) -> BoltDB? {
+        guard files.exists(path) else { return nil }
+        do {
+            let outcome = try ConsistentBoltRead.read(readFile: { () throws(Errno) -> [UInt8] in try files.read(path, limit: 1 << 34) }, decode: { $0 })
+            if !outcome.isConsistent {
+                model.warn(.unreadable, joined(path), "changed during every one of \(outcome.attempts) reads (a build is writing); the last read is used")
+            }
+            return outcome.value
         } catch {
-            model.warn(.corrupt, joined(path), "cannot read BuildKit's snapshot database; directories it may own are shown as orphans: \(error)")
+            model.warn(
+                error.isUnreadable ? .unreadable : .corrupt, joined(path),
+                "cannot read BuildKit's database: \(error); no overlay2 directory of BuildKit's shape is called an orphan")
+            model.buildCacheMetadataComplete = false
+            return nil
         }
     }
 

@@ -15,6 +15,15 @@ public struct DataRootModel: Sendable {
     public var links: [[UInt8]: [UInt8]] = [:]
     /// Top-level bucket names of `buildkit/snapshots.db`: overlay2 directories BuildKit owns.
     public var buildKitSnapshots: Set<[UInt8]> = []
+    /// BuildKit's records and snapshots (`buildkit/metadata_v2.db`, `buildkit/snapshots.db`), when
+    /// the data root has them (graph-driver mode).
+    public var buildCache: BuildCache?
+    /// False when a BuildKit database exists but could not be read or decoded whole: an overlay2
+    /// directory of BuildKit's shape may then be a record's, so none is called an orphan.
+    public var buildCacheMetadataComplete = true
+    /// `overlay2/` directories of BuildKit records with a file system mounted on their `merged/`
+    /// now: a build step is running on them (BuildKit's in-use, which lives in its memory only).
+    public var mountedBuildKitDirectories: Set<String> = []
     /// Entries of `layerdb/sha256/` that are not whole layers (half-removed `…-removing`).
     public var strayLayerMetadata: [[UInt8]] = []
     /// Top folders that are links to directories elsewhere, followed and walked; their bytes are
@@ -50,7 +59,9 @@ public struct DataRootModel: Sendable {
 
     /// What the report and the plan must treat as unknown.
     public var completeness: MetadataCompleteness {
-        MetadataCompleteness(images: imageMetadataComplete, tags: tagsKnown, containers: containerMetadataComplete, layers: layerMetadataComplete)
+        MetadataCompleteness(
+            images: imageMetadataComplete, tags: tagsKnown, containers: containerMetadataComplete, layers: layerMetadataComplete,
+            buildCache: buildCacheMetadataComplete)
     }
 
     public init() {}

@@ -6,7 +6,7 @@
 extension Report {
     private enum DocumentKeys: String, CodingKey {
         case schemaVersion, dataRoot, sizeMode, generatedAt, totalBytes, categories, images, containers, volumes
-        case layers, orphans, warnings, metadataComplete, linkedFolders, stores, roots, blobs, containerdStore
+        case layers, orphans, warnings, metadataComplete, linkedFolders, stores, roots, blobs, containerdStore, buildCache
         case reclaimableBytes, summary
     }
 
@@ -31,6 +31,7 @@ extension Report {
         try document.encodeIfPresent(roots, forKey: .roots)
         try document.encodeIfPresent(blobs, forKey: .blobs)
         try document.encodeIfPresent(containerdStore, forKey: .containerdStore)
+        if let buildCache { try document.encode(Judged.pair(buildCache, space.buildCache), forKey: .buildCache) }
         try document.encode(space.totalBytes, forKey: .reclaimableBytes)
         let summary = Dictionary(uniqueKeysWithValues: Category.allCases.map { category in
             (category.rawValue, CategorySummary(bytes: categories[category], entry: space[category]))

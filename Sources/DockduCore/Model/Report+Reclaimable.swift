@@ -22,12 +22,22 @@ public enum ReclaimReason: String, Sendable, Codable, Equatable, CaseIterable {
     case containersUnknown
     /// Some layerdb entry could not be read: the orphan may be that layer's.
     case layersUnknown
+    /// A build-cache record an image's layers include (BuildKit's `Shared`): `docker builder
+    /// prune` keeps it without `--all`.
+    case shared
+    /// A build-cache record of type `internal` or `frontend`: kept without `--all`.
+    case keptType
+    /// A build-cache record that would go but for a record above it that stays (BuildKit frees a
+    /// parent only once no child holds it).
+    case childKept
+    /// A build-cache record the prune's filters leave out (`until=`, `type=`).
+    case filtered
 
     /// Whether the rule lets the item go. Every "unknown" reason holds it back.
     public var isReclaimable: Bool {
         switch self {
         case .dangling, .unused, .stopped, .unowned: true
-        case .inUse, .stateUnknown, .tagsUnknown, .containersUnknown, .layersUnknown: false
+        case .inUse, .stateUnknown, .tagsUnknown, .containersUnknown, .layersUnknown, .shared, .keptType, .childKept, .filtered: false
         }
     }
 }
@@ -77,6 +87,8 @@ public struct ReclaimableSpace: Sendable, Equatable {
     public var containers: [ReclaimVerdict] = []
     public var volumes: [ReclaimVerdict] = []
     public var orphans: [ReclaimVerdict] = []
+    /// In the order of ``Report/buildCache``: what a plain `docker builder prune` frees.
+    public var buildCache: [ReclaimVerdict] = []
 
     public init(_ entries: [Category: Entry] = [:]) {
         self.entries = entries
@@ -105,7 +117,9 @@ extension Report {
     ///   containers that are not running, paused or restarting (`docker container prune`).
     /// - logs: ``ContainerUsage/logBytes`` of those same stopped containers, which go with them.
     /// - volumes: bytes of volumes no container mounts (`docker volume prune -a`).
-    /// - build cache: all of it (`docker builder prune -a`).
+    /// - build cache: the records a plain `docker builder prune` frees (not in use, not shared,
+    ///   not `internal` or `frontend`, no record above them kept), each directory once; all of it
+    ///   in reports that list no records.
     /// - orphans: all of it; no Docker command frees it, but nothing uses it.
     /// - other: nothing; it is Docker's own state.
     ///
@@ -139,7 +153,16 @@ extension Report {
             bytes: space.volumes.sumOfBytes(\.bytes), itemCount: volumes.count,
             reclaimableItemCount: known.containers ? space.volumes.count(where: \.isReclaimable) : nil)
 
-        space[.buildCache] = .init(bytes: categories.buildCache)
+        if let records = buildCache {
+            let reasons = BuildCachePrune().verdicts(records, now: Timestamp.parse(generatedAt) ?? 0)
+            space.buildCache = zip(records, reasons).map { ReclaimVerdict($1, bytes: $0.bytes) }
+            space[.buildCache] = .init(
+                bytes: BuildCachePrune.freedBytes(records, reasons), itemCount: records.count,
+                reclaimableItemCount: reasons.count(where: \.isReclaimable))
+        } else {
+            // A report before dockdu 0.3, or BuildKit's records unknown: the old rule, all of it.
+            space[.buildCache] = .init(bytes: categories.buildCache)
+        }
         space[.orphans] = .init(
             bytes: known.layers ? categories.orphans : space.orphans.sumOfBytes(\.bytes), itemCount: orphans.count,
             reclaimableItemCount: space.orphans.count(where: \.isReclaimable))

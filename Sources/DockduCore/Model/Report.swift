@@ -39,6 +39,9 @@ public struct Report: Sendable, Codable, Equatable {
     public var blobs: [BlobUsage]?
     /// Figures of the containerd store that no table shows. Absent when it was not read.
     public var containerdStore: ContainerdStoreSummary?
+    /// BuildKit's cache records, by ID, as `docker system df -v` lists them. Absent when the data
+    /// root has no BuildKit databases (and before dockdu 0.3).
+    public var buildCache: [BuildCacheUsage]?
 
     public init(
         schemaVersion: Int = Report.currentSchemaVersion, dataRoot: String, sizeMode: SizeMode,
@@ -46,8 +49,9 @@ public struct Report: Sendable, Codable, Equatable {
         containers: [ContainerUsage], volumes: [VolumeUsage], layers: [LayerUsage],
         orphans: [OrphanUsage], warnings: [Warning], metadataComplete: MetadataCompleteness? = MetadataCompleteness(),
         linkedFolders: [LinkedFolder]? = [], stores: [StoreFinding]? = nil, roots: [RootUsage]? = nil,
-        blobs: [BlobUsage]? = nil, containerdStore: ContainerdStoreSummary? = nil
+        blobs: [BlobUsage]? = nil, containerdStore: ContainerdStoreSummary? = nil, buildCache: [BuildCacheUsage]? = nil
     ) {
+        self.buildCache = buildCache
         self.linkedFolders = linkedFolders
         self.stores = stores
         self.roots = roots
@@ -82,16 +86,20 @@ public struct MetadataCompleteness: Sendable, Codable, Equatable {
     /// Every layerdb entry was read and well formed: an overlay2 directory nothing names is truly
     /// an orphan.
     public var layers: Bool
+    /// BuildKit's databases were read whole: an overlay2 directory of BuildKit's shape that no
+    /// record uses is truly not a record's. Absent before dockdu 0.3 (read as true).
+    public var buildCache: Bool?
 
-    public init(images: Bool = true, tags: Bool = true, containers: Bool = true, layers: Bool = true) {
+    public init(images: Bool = true, tags: Bool = true, containers: Bool = true, layers: Bool = true, buildCache: Bool? = nil) {
         self.images = images
         self.tags = tags
         self.containers = containers
         self.layers = layers
+        self.buildCache = buildCache
     }
 
     /// Nothing is unknown.
-    public var isComplete: Bool { images && tags && containers && layers }
+    public var isComplete: Bool { images && tags && containers && layers && buildCache != false }
 }
 
 /// How a byte is counted.
@@ -307,6 +315,9 @@ public enum OrphanKind: String, Sendable, Codable, Equatable {
     /// A layer that layerdb records but no image and no container uses: its overlay2 directory,
     /// `l/` link and layerdb entry.
     case unreferencedLayer
+    /// An `overlay2/` directory `buildkit/snapshots.db` names but no BuildKit cache record uses
+    /// (a build that crashed, records the engine dropped): `docker builder prune` cannot free it.
+    case buildKitSnapshot
     /// A directory under containerd's `snapshots/` that its snapshotter's metadata does not name.
     case snapshotDirectory
     /// A committed containerd snapshot that no image, container, lease or other snapshot uses.
@@ -319,7 +330,7 @@ public enum OrphanKind: String, Sendable, Codable, Equatable {
     /// Whether calling it an orphan rests on every layerdb and mount entry having been read: an
     /// overlay2 directory nothing names may be the layer of an entry that could not be.
     public var dependsOnLayerMetadata: Bool {
-        self == .overlayDirectory || self == .unreferencedLayer
+        self == .overlayDirectory || self == .unreferencedLayer || self == .buildKitSnapshot
     }
 }
 

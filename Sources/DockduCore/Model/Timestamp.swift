@@ -21,6 +21,17 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
     }
 
+    /// `2026-11-29T19:24:24.123456789Z` for `nanoseconds` since the epoch, the fraction without
+    /// trailing zeros (Go's `RFC3339Nano`), none when it is 0.
+    public static func rfc3339Nanoseconds(_ nanoseconds: Int64) -> String {
+        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
+        var fraction = String(nanoseconds - seconds * 1_000_000_000)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        let whole = iso8601(seconds)
+        return fraction.isEmpty ? whole : String(whole.dropLast()) + "." + fraction + "Z"
+    }
+
     /// Seconds since the epoch of an RFC 3339 time as Docker writes it
     /// (`2026-11-29T19:24:24.123456789Z`, or with a `+01:00` offset); nil when it is not one.
     public static func parse(_ text: String) -> Int64? {

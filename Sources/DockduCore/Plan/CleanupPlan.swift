@@ -63,6 +63,11 @@ public struct PlanPolicy: Sendable, Codable, Equatable {
     public var stoppedContainers = true
     public var images = ImagePolicy.dangling
     public var buildCache = true
+    /// `--all-build-cache`: prune as `docker builder prune --all` (shared, internal and frontend
+    /// records too).
+    public var allBuildCache = false
+    /// `--build-cache-type`: only records of these types, one prune command each; empty for all.
+    public var buildCacheTypes: [String] = []
     public var volumes = VolumePolicy.none
     public var orphans = true
     public var orphanMinAgeSeconds: Int64 = 3600

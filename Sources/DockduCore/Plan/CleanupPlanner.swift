@@ -31,14 +31,14 @@ public struct CleanupPlanner: Sendable {
     }
 
     public func plan(files: DataRootFiles?) -> CleanupPlan {
+        let report = scan.report(dataRoot: dataRoot, mode: mode)
         var state = PlanState(planner: self)
         state.proposeContainers()
         state.proposeLogTruncations(files: files)
         state.proposeVolumes()
         state.proposeImages()
-        state.proposeBuildCache()
+        state.proposeBuildCache(report.buildCache)
         state.proposeOrphans(files: files)
-        let report = scan.report(dataRoot: dataRoot, mode: mode)
         return CleanupPlan(
             schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, dataRootCanonical: canonicalRoot, sizeMode: mode, dryRun: true,
             generatedAt: scan.generatedAt, reclaimableBytes: state.actions.sumOfBytes(\.reclaimableBytes),
@@ -289,16 +289,47 @@ private struct PlanState {
 
     // MARK: build cache
 
-    mutating func proposeBuildCache() {
+    /// `docker builder prune`, with the filters that select what the plan counts: one command, or
+    /// one per `--build-cache-type`. The bytes are the directories of the records BuildKit would
+    /// free, each once (records sharing one count it once), given the commands before.
+    mutating func proposeBuildCache(_ records: [BuildCacheUsage]?) {
         guard planner.policy.buildCache else { return }
-        let bytes = planner.bytes(.buildCache)
-        guard bytes > 0 else { return }
-        var command = ["docker", "builder", "prune", "--force"]
-        if let olderThan = planner.policy.olderThanSeconds { command += ["--filter", "until=\(olderThan)s"] }
-        actions.append(action(
-            .pruneBuildCache, target: "build cache",
-            reason: "\(model.buildKitSnapshots.count) BuildKit snapshot records; a build running now keeps what it uses",
-            bytes: bytes, command: command))
+        guard var remaining = records else { return }
+        if !model.buildCacheMetadataComplete {
+            notes.append("Build cache is proposed only as far as BuildKit's databases could be read (see the warnings): a record that could not be may hold directories no figure here counts.")
+        }
+        var freedDirectories = Set<String>()
+        let types: [String?] = planner.policy.buildCacheTypes.isEmpty ? [nil] : planner.policy.buildCacheTypes
+        for type in types {
+            let prune = BuildCachePrune(all: planner.policy.allBuildCache, untilSeconds: planner.policy.olderThanSeconds, type: type)
+            let verdicts = prune.verdicts(remaining, now: planner.now)
+            var bytes: Int64 = 0
+            var freed = 0
+            for (record, verdict) in zip(remaining, verdicts) where verdict.isReclaimable {
+                freed += 1
+                if let directory = record.directory, freedDirectories.insert(directory).inserted { bytes +|= record.bytes }
+            }
+            let kept = Dictionary(grouping: zip(remaining, verdicts).filter { !$0.1.isReclaimable }, by: \.1).mapValues(\.count)
+            remaining = zip(remaining, verdicts).filter { !$0.1.isReclaimable }.map(\.0)
+            guard freed > 0 else { continue }
+            var command = ["docker", "builder", "prune", "--force"]
+            if prune.all { command.append("--all") }
+            if let type { command += ["--filter", "type=\(type)"] }
+            if let until = prune.untilSeconds { command += ["--filter", "until=\(Self.goDuration(until))"] }
+            var reason = "\(freed) record\(freed == 1 ? "" : "s")\(type.map { " of type \($0)" } ?? "") no build uses"
+            let keptParts: [(ReclaimReason, String)] = [(.inUse, "in use"), (.shared, "shared with an image"), (.keptType, "internal or frontend"), (.childKept, "under a kept record"), (.filtered, "filtered out")]
+            let keptText = keptParts.compactMap { reasonAndText in kept[reasonAndText.0].map { "\($0) \(reasonAndText.1)" } }
+            if !keptText.isEmpty { reason += "; kept: " + keptText.joined(separator: ", ") }
+            actions.append(action(.pruneBuildCache, target: type.map { "build cache (\($0))" } ?? "build cache", reason: reason, bytes: bytes, command: command))
+        }
+    }
+
+    /// Seconds as Go's `time.ParseDuration` reads them, which `builder prune --filter until=`
+    /// takes: whole hours or minutes where they are.
+    static func goDuration(_ seconds: Int64) -> String {
+        if seconds > 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds > 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
     }
 
     // MARK: orphans
@@ -351,6 +382,10 @@ private struct PlanState {
                 reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false))
         }
         noteUnknownOwners(unknownOwners)
+        let buildKitLeftovers = planner.scan.rules.orphans.filter { $0.kind == .buildKitSnapshot }.count
+        if buildKitLeftovers > 0 {
+            notes.append("\(buildKitLeftovers) BuildKit snapshot director\(buildKitLeftovers == 1 ? "y" : "ies") that no cache record uses \(buildKitLeftovers == 1 ? "is" : "are") an orphan: docker builder prune is the safe way to clear BuildKit's cache, but it cannot free \(buildKitLeftovers == 1 ? "it" : "them"); the script removes \(buildKitLeftovers == 1 ? "it" : "them") by path only while dockerd is stopped.")
+        }
     }
 
     mutating func noteUnknownOwners(_ count: Int) {
@@ -366,6 +401,7 @@ private struct PlanState {
         case .containerDirectory: "container directory without a config"
         case .layerMetadata: "half-removed layerdb entry"
         case .unreferencedLayer: "layer no image or container uses"
+        case .buildKitSnapshot: "BuildKit snapshot no cache record uses (docker builder prune cannot free it)"
         case .snapshotDirectory: "containerd snapshot directory its snapshotter does not know"
         case .unreferencedSnapshot: "containerd snapshot no image, container or lease uses"
         case .unlistedBlob: "content store blob meta.db does not list"

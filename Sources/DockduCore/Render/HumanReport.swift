@@ -31,7 +31,7 @@ public struct HumanReport: Sendable {
     public func render() -> String {
         let blocks = summaryOnly
             ? [header, summary, warnings]
-            : [header, summary, images, containers, volumes, orphans, warnings]
+            : [header, summary, images, containers, volumes] + (report.buildCache == nil ? [] : [buildCache]) + [orphans, warnings]
         return blocks.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 
@@ -160,6 +160,39 @@ public struct HumanReport: Sendable {
             rest: sorted.dropFirst(Self.sectionLimit).map(\.bytes))
     }
 
+    /// BuildKit's records as `docker system df -v` lists them, biggest first.
+    private var buildCache: [String] {
+        let records = report.buildCache ?? []
+        let reasons = Dictionary(
+            zip(records.map(\.id), report.reclaimable.buildCache.map(\.reason)), uniquingKeysWith: { a, _ in a })
+        let sorted = records.sorted { ($0.bytes, $1.id) > ($1.bytes, $0.id) }
+        let now = Timestamp.parse(report.generatedAt) ?? 0
+        var table = TextTable(columns: [
+            .init("CACHE ID"), .init("TYPE"), .init("SIZE", .right), .init("SHARED"), .init("LAST USED", .right),
+            .init("NOTE"), .init("DESCRIPTION", wraps: true),
+        ])
+        for record in sorted.prefix(Self.sectionLimit) {
+            // Its data is an image's layer: its SIZE is counted under that image.
+            let shared = record.countedUnder != nil ? "image" : record.shared ? "yes" : "no"
+            let lastUsed = record.lastUsedAt.flatMap(Timestamp.parse).map { "\(Duration.describe(max(0, now - $0))) ago" } ?? "never"
+            let note: String =
+                switch reasons[record.id] {
+                case .inUse: "in use"
+                case .unused: "unused"
+                case .keptType: "kept"
+                case .childKept: "under kept"
+                default: ""
+                }
+            table.rows.append([
+                String(record.id.prefix(12)), TerminalEscaping.escape(record.type), size(record.bytes), shared, lastUsed,
+                note, Self.shortened(TerminalEscaping.escape(record.description), to: 60),
+            ])
+        }
+        return section(
+            "BUILD CACHE", count: sorted.count, table: table,
+            rest: sorted.dropFirst(Self.sectionLimit).map(\.bytes))
+    }
+
     private var orphans: [String] {
         let sorted = report.orphans.sorted { ($0.bytes, $1.path) > ($1.bytes, $0.path) }
         // No Docker command names an orphan, so its path is printed whole, last, as `du` does.
@@ -197,6 +230,12 @@ public struct HumanReport: Sendable {
     }
 
     // MARK: Pieces
+
+    /// At most `limit` characters, cut at the end with `…` (a build step's description: its start
+    /// says which step; `--json` has it whole).
+    private static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
 
     private func section(
         _ title: String, count: Int, table: TextTable, rest: [Int64], restUnit: String = ""

@@ -52,6 +52,7 @@ public struct PrometheusMetrics: Sendable {
         if let imageContent { families.append(imageContent) }
         families += [containers, volumes, orphanBytes, orphanCount]
         families += containerdFigures
+        families += buildCacheFigures
         families += [warnings, scanDuration]
         if let lastRun { families.append(lastRun) }
         return families
@@ -228,6 +229,33 @@ public struct PrometheusMetrics: Sendable {
         var family = MetricFamily("dockdu_orphans", help: "Orphans found (see dockdu report).")
         family.add(rootLabel, Int64(report.orphans.count))
         return family
+    }
+
+    /// BuildKit's records by type: BuildKit's own types (a bounded set) and `other` for any it may
+    /// add; every known type has a series, 0 included, so a rate over them never sees a gap.
+    /// Absent when the data root has no BuildKit databases.
+    private var buildCacheFigures: [MetricFamily] {
+        guard let records = report.buildCache else { return [] }
+        let known = BuildCacheRecord.Kind.known.map(\.rawValue)
+        func type(_ record: BuildCacheUsage) -> String { known.contains(record.type) ? record.type : Self.otherLabel }
+        let types = known + [Self.otherLabel]
+        var bytes = MetricFamily(
+            "dockdu_build_cache_bytes",
+            help: "Bytes of BuildKit's cache records by type, measured by the walk, each directory once; "
+                + "records whose data is an image layer count under the image.")
+        var counts = MetricFamily("dockdu_build_cache_records", help: "BuildKit's cache records by type, as docker system df -v lists them.")
+        var reclaimable = MetricFamily(
+            "dockdu_build_cache_reclaimable_bytes",
+            help: "Bytes a plain docker builder prune would free, by type (records not in use, not shared, "
+                + "not internal or frontend).")
+        let reasons = report.reclaimable.buildCache.map(\.reason)
+        for name in types {
+            let chosen = zip(records, reasons).filter { type($0.0) == name }
+            bytes.add(byteLabels.merging(["type": name]), BuildCachePrune.freedBytes(chosen.map(\.0), chosen.map { _ in .unused }))
+            counts.add(rootLabel.merging(["type": name]), Int64(chosen.count))
+            reclaimable.add(byteLabels.merging(["type": name]), BuildCachePrune.freedBytes(chosen.map(\.0), chosen.map(\.1)))
+        }
+        return [bytes, counts, reclaimable]
     }
 
     /// The containerd store's figures beyond the lists, one series each; absent when it was not read.

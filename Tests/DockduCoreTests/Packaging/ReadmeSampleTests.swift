@@ -14,8 +14,7 @@ import Testing
 
     @Test func theReportSampleHasTheCurrentSectionsAndColumns() throws {
         let sample = try Self.sample("report")
-        var current = SampleReports.hostile
-        current.dataRoot = "/var/lib/docker"
+        let current = SampleReports.overlay2Host
         let rendered = HumanReport(report: current, exactBytes: false).render()
         #expect(sample.first?.hasPrefix("Data root /var/lib/docker; sizes: disk (allocated blocks, as du -sx); scanned ") == true)
         let table = HumanTable(sample.joined(separator: "\n"))
@@ -50,7 +49,7 @@ import Testing
         let report = try ReportComparison.decodeReport(Array(text.utf8))
         #expect(report.schemaVersion == Report.currentSchemaVersion)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        let encoded = try ReportEncodingTests.object(SampleReports.hostile)
+        let encoded = try ReportEncodingTests.object(SampleReports.overlay2Host)
         #expect(Set(object.keys) == Set(encoded.keys))
         for key in ["images", "containers", "volumes"] {
             for item in ReportEncodingTests.items(object, key) {
@@ -69,8 +68,7 @@ import Testing
     /// the Monitoring section names every family.
     @Test func thePrometheusSampleIsWhatTheProgramPrints() throws {
         let sample = try Self.sample("prometheus").filter { $0 != "…" }
-        var current = SampleReports.hostile
-        current.dataRoot = "/var/lib/docker"
+        let current = SampleReports.overlay2Host
         let rendered = PrometheusMetrics(report: current, scanSeconds: 1).render().split(separator: "\n").map(String.init)
         #expect(sample.first == rendered.first)
         let comments = Set(rendered.filter { $0.hasPrefix("# ") })

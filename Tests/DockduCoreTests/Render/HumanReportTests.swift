@@ -27,6 +27,15 @@ import Testing
         #expect(text.contains("…"))
     }
 
+    /// BuildKit's records: every verdict's NOTE, `image` for data counted under an image, the
+    /// hostile description escaped, and the leftover snapshot as an orphan.
+    @Test func buildCacheRecords() throws {
+        let text = HumanReport(report: SampleReports.buildKit, exactBytes: false).render()
+        try expectGolden(text, "human-report-buildkit")
+        #expect(text.contains("BUILD CACHE (11)"))
+        #expect(text.contains(#"\e[2J"#))
+    }
+
     @Test func emptyReport() throws {
         try expectGolden(HumanReport(report: SampleReports.empty, exactBytes: false).render(), "human-report-empty")
     }
@@ -41,7 +50,7 @@ import Testing
     }
 
     // Named rather than passed, so the test log does not print the hostile names raw.
-    @Test(arguments: ["hostile", "empty", "long"])
+    @Test(arguments: ["hostile", "empty", "long", "buildKit"])
     func noControlCharacterButNewlineReachesTheTerminal(name: String) throws {
         let report = try #require(SampleReports.named[name])
         for exactBytes in [false, true] {

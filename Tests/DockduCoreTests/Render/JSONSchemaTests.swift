@@ -44,7 +44,7 @@ import Testing
     // MARK: Real documents pass
 
     @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)),
-          arguments: ["hostile", "empty", "long", "later", "unknown", "containerd"])
+          arguments: ["hostile", "empty", "long", "later", "unknown", "containerd", "buildKit"])
     func reportsMatchTheReportSchema(name: String) throws {
         let report = try #require(SampleReports.named.merging(["later": ComparisonSamples.new, "unknown": SampleReports.unknown]) { $1 }[name])
         try expectValid(JSONRendering.render(report), against: "report.schema.json")
@@ -259,9 +259,11 @@ import Testing
         let report = try Self.schema("report.schema.json")
         let encoded = try JSONSerialization.jsonObject(with: Data(JSONRendering.render(SampleReports.hostile))) as! [String: Any]
         #expect(Set(report["required"] as! [String]) == Set(encoded.keys))
-        // The containerd sample has every optional top-level key.
-        let everyKey = try JSONSerialization.jsonObject(with: Data(JSONRendering.render(SampleReports.containerd))) as! [String: Any]
-        #expect(Set((report["properties"] as! [String: Any]).keys) == Set(everyKey.keys))
+        // The containerd and BuildKit samples have every optional top-level key between them.
+        let everyKey = try [SampleReports.containerd, SampleReports.buildKit].flatMap { sample in
+            (try JSONSerialization.jsonObject(with: Data(JSONRendering.render(sample))) as! [String: Any]).keys
+        }
+        #expect(Set((report["properties"] as! [String: Any]).keys) == Set(everyKey))
         let comparisonSchema = try Self.schema("comparison.schema.json")
         let comparison = try JSONSerialization.jsonObject(
             with: Data(JSONRendering.render(ReportComparison(old: ComparisonSamples.old, new: ComparisonSamples.new)))) as! [String: Any]
@@ -280,7 +282,8 @@ import Testing
         case .mountMetadata: .containerDirectory
         case .containerDirectory: .layerMetadata
         case .layerMetadata: .unreferencedLayer
-        case .unreferencedLayer: .snapshotDirectory
+        case .unreferencedLayer: .buildKitSnapshot
+        case .buildKitSnapshot: .snapshotDirectory
         case .snapshotDirectory: .unreferencedSnapshot
         case .unreferencedSnapshot: .unlistedBlob
         case .unlistedBlob: .unreferencedBlob

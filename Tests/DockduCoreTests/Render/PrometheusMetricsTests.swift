@@ -13,7 +13,7 @@ import Testing
 
     @Test(
         .enabled(if: PrometheusMetricsTests.promtool != nil || ExternalTool.isCI, "promtool is not installed (Debian: prometheus)"),
-        arguments: ["hostile", "empty", "long", "many", "containerd"])
+        arguments: ["hostile", "empty", "long", "many", "containerd", "buildKit"])
     func promtoolFindsNothingWrong(name: String) throws {
         let report = try #require(Self.samples[name])
         let text = PrometheusMetrics(report: report, scanSeconds: 12.5).render()
@@ -45,7 +45,7 @@ import Testing
 
     // MARK: Shape
 
-    @Test(arguments: ["hostile", "empty", "long", "many", "containerd"])
+    @Test(arguments: ["hostile", "empty", "long", "many", "containerd", "buildKit"])
     func everyMetricHasHelpTypeAndOneSetOfLabelNames(name: String) throws {
         let report = try #require(Self.samples[name])
         let text = PrometheusMetrics(report: report, scanSeconds: 1).render()

@@ -257,7 +257,75 @@ enum SampleReports {
         return report
     }()
 
-    static let named = ["hostile": hostile, "empty": empty, "long": long, "containerd": containerd]
+    // MARK: BuildKit
+
+    static let builtID = "sha256:" + hex("e")
+    static let builtChain = "sha256:" + hex("f")
+
+    /// A build server: one image a build exported, and BuildKit's records of every kind and
+    /// verdict — private and unused, an image's layer (counted under it), shared below it, a cache
+    /// mount, local sources, a frontend (kept without `--all`), one in use with the record below it,
+    /// a parent kept by its child, a hostile description — and a snapshot no record uses.
+    static let buildKit: Report = {
+        func record(
+            _ id: String, _ type: String, _ description: String, bytes: Int64, diff: Int64, shared: Bool = false,
+            inUse: Bool = false, image: Bool = false, parent: String? = nil, lastUsed: String? = "2026-11-29T18:24:24.5Z"
+        ) -> BuildCacheUsage {
+            BuildCacheUsage(
+                id: id, type: type, description: description, bytes: image ? 0 : bytes, diffBytes: image ? 0 : diff,
+                directory: image ? nil : "overlay2/" + id, countedUnder: image ? [builtID] : nil, shared: shared || image,
+                inUse: inUse, mutable: type != "regular", createdAt: "2026-11-28T10:00:00.123456789Z", lastUsedAt: lastUsed,
+                usageCount: lastUsed == nil ? 0 : 2, parent: parent, recordedBytes: image ? diff : nil)
+        }
+        let records = [
+            record("a0000000000000000000stage", "regular", "mount / from exec /bin/sh -c make", bytes: 300 * mebibyte, diff: 299 * mebibyte, parent: "b000000000000000000000base"),
+            record("b000000000000000000000base", "regular", "from local", bytes: 0, diff: 0, image: true),
+            record("c0000000000000000000copy1", "regular", "fileop target", bytes: 12 * mebibyte, diff: 12 * mebibyte, image: true, parent: "b000000000000000000000base"),
+            record("d00000000000000000000cache", "exec.cachemount", "cached mount /root/.cache from exec go build", bytes: 2 * gibibyte, diff: 2 * gibibyte - 4 * kibibyte),
+            record("e0000000000000000000local", "source.local", "local source for context", bytes: 40 * mebibyte, diff: 40 * mebibyte - 8 * kibibyte),
+            record("f000000000000000frontend1", "frontend", "docker/dockerfile:1", bytes: 24 * mebibyte, diff: 24 * mebibyte),
+            record("g00000000000000000running", "regular", "mount / from exec npm ci", bytes: 150 * mebibyte, diff: 150 * mebibyte, inUse: true, parent: "h0000000000000000000parent"),
+            record("h0000000000000000000parent", "regular", "fileop target", bytes: 8 * mebibyte, diff: 8 * mebibyte, inUse: true),
+            record("i000000000000000000kidkept", "regular", "fileop target", bytes: 6 * mebibyte, diff: 6 * mebibyte),
+            record("j00000000000000000kidfront", "frontend", "child of a kept record", bytes: 1 * mebibyte, diff: 1 * mebibyte, parent: "i000000000000000000kidkept"),
+            record("k0000000000000000000hostile", "regular", "mount / from exec \u{1B}[2Jecho \u{202E}gnp.exe", bytes: 4 * kibibyte, diff: 0, lastUsed: nil),
+        ].map { record -> BuildCacheUsage in
+            var record = record
+            if record.id.count != 25 { record.id = String((record.id + "0000000000000000000000000").prefix(25)) }
+            if let parent = record.parent, parent.count != 25 { record.parent = String((parent + "0000000000000000000000000").prefix(25)) }
+            if record.directory != nil { record.directory = "overlay2/" + record.id }
+            return record
+        }.sorted { $0.id < $1.id }
+        let orphans = [OrphanUsage(path: "overlay2/z0000000000000000leftover", kind: .buildKitSnapshot, bytes: 64 * kibibyte)]
+        var categories = CategoryBytes()
+        categories.images = 512 * mebibyte
+        var seen = Set<String>()
+        for record in records where record.directory.map({ seen.insert($0).inserted }) == true { categories.buildCache += record.bytes }
+        categories.orphans = orphans[0].bytes
+        categories.other = 2 * mebibyte
+        let image = ImageUsage(
+            id: builtID, tags: ["app:ci"], dangling: false, created: "2026-11-28T10:00:00Z", layers: [builtChain],
+            bytes: 512 * mebibyte, sharedBytes: 0, uniqueBytes: 512 * mebibyte, containers: [])
+        return Report(
+            dataRoot: "/var/lib/docker", sizeMode: .disk, generatedAt: "2026-11-29T19:24:24Z",
+            totalBytes: categories.sum, categories: categories, images: [image], containers: [], volumes: [],
+            layers: [LayerUsage(chainId: builtChain, diffId: builtChain, cacheId: "c0000000000000000000copy1", bytes: 512 * mebibyte, images: [builtID])],
+            orphans: orphans, warnings: [],
+            metadataComplete: MetadataCompleteness(buildCache: true), buildCache: records)
+    }()
+
+    /// The hostile report as today's scan of an overlay2 host writes it: its store, its root, and
+    /// BuildKit's records (none), which the README's recorded samples have.
+    static let overlay2Host: Report = {
+        var report = hostile
+        report.dataRoot = "/var/lib/docker"
+        report.stores = [StoreFinding(name: .overlay2, root: report.dataRoot, rule: "a graph driver's folder in the data root is not empty")]
+        report.roots = [RootUsage(name: .dataRoot, path: report.dataRoot, bytes: report.totalBytes)]
+        report.buildCache = []
+        return report
+    }()
+
+    static let named = ["hostile": hostile, "empty": empty, "long": long, "containerd": containerd, "buildKit": buildKit]
 
     private static func base64(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()

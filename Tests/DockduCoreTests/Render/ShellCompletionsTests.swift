@@ -119,7 +119,7 @@ import Testing
 
     @Test func bashCompletesOptions() throws {
         #expect(try Self.bashCompletions(["dockdu", "report", "--ro"]) == ["--root"])
-        #expect(try Self.bashCompletions(["dockdu", "plan", "--all-"]) == ["--all-images", "--all-volumes"])
+        #expect(try Self.bashCompletions(["dockdu", "plan", "--all-"]) == ["--all-images", "--all-build-cache", "--all-volumes"])
         #expect(try Self.bashCompletions(["dockdu", "plan", "--label"]) == ["--label", "--label!"])
         #expect(try Self.bashCompletions(["dockdu", "report", "--sc"]) == [], "--script is plan's")
         #expect(try Self.bashCompletions(["dockdu", "-"]) == ["--help", "--version"])
@@ -232,7 +232,7 @@ import Testing
         try tree.directory("beta")
         let cases: [(line: String, expected: [String])] = [
             ("dockdu ", ["report", "plan", "Show what a clean-up would remove"]),
-            ("dockdu plan --all-", ["--all-images", "--all-volumes", "Propose every image no container uses"]),
+            ("dockdu plan --all-", ["--all-images", "--all-build-cache", "--all-volumes", "Propose every image no container uses"]),
             ("dockdu plan --label", ["--label!", "without this label"]),
             ("dockdu report --root ", ["alpha/", "beta/"]),
             ("dockdu report --", ["--apparent-size", "--quiet", "(default: data-root"]),
@@ -272,7 +272,7 @@ import Testing
         try tree.file("afile", size: 1)
         #expect(try Self.fishCompletions("dockdu re", in: tree.path) == ["report"])
         #expect(try Self.fishCompletions("dockdu report --ro", in: tree.path) == ["--root"])
-        #expect(try Self.fishCompletions("dockdu plan --all-", in: tree.path) == ["--all-images", "--all-volumes"])
+        #expect(try Self.fishCompletions("dockdu plan --all-", in: tree.path) == ["--all-images", "--all-build-cache", "--all-volumes"])
         #expect(try Self.fishCompletions("dockdu report --sc", in: tree.path) == [])
         #expect(try Self.fishCompletions("dockdu report --root ", in: tree.path) == ["alpha/"])
         #expect(try Self.fishCompletions("dockdu plan --older-than ", in: tree.path) == [])

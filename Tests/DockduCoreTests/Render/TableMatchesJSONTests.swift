@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Hostile names, cut sections, an empty root, and metadata that is partly unknown.
-    @Test(arguments: ["hostile", "long", "empty", "unknown"])
+    @Test(arguments: ["hostile", "long", "empty", "unknown", "buildKit"])
     func onTheSampleReports(name: String) throws {
         let report = try #require(SampleReports.named.merging(["unknown": SampleReports.unknown]) { $1 }[name])
         #expect(try Self.problems(report) == [])

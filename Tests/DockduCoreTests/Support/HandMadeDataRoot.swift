@@ -12,7 +12,9 @@ struct HandMadeDataRoot {
     let imageHex = String(repeating: "c", count: 64)
     let liveContainer = String(repeating: "d", count: 64)
     let goneContainer = String(repeating: "e", count: 64)
-    let snapshot = "k3f9x0q2m7c1z8w4v6b5n0p2r"  // a bucket in Fixtures/bolt/snapshots.db
+    /// The cache mount's record in Fixtures/buildkit (a real engine's databases): its own
+    /// directory, no parent, used by no image.
+    let snapshot = "mlfjif0qa6a8g2mdjfu1ggd89"
     /// The two layers' overlay2 directories (cache IDs) and `l/` links, of Docker's shapes.
     let layers = [String(repeating: "1", count: 64), String(repeating: "2", count: 64)]
     let links = ["LINKAAAAAAAAAAAAAAAAAAAAA0", "LINKAAAAAAAAAAAAAAAAAAAAA1"]
@@ -68,11 +70,14 @@ struct HandMadeDataRoot {
         try tree.directory("volumes/data/_data")
         try tree.file("volumes/data/_data/db", size: 50_000)
 
-        // BuildKit's snapshot and an orphan nobody owns.
-        let snapshots = try #require(Bundle.module.url(forResource: "Fixtures/bolt/snapshots", withExtension: "db"))
-        try FileManager.default.copyItem(atPath: snapshots.path, toPath: tree.path + "/buildkit/snapshots.db")
+        // BuildKit's databases with one record's directory, and an orphan nobody owns.
+        for database in ["metadata_v2", "snapshots"] {
+            let fixture = try #require(Bundle.module.url(forResource: "Fixtures/buildkit/\(database)", withExtension: "db"))
+            try FileManager.default.copyItem(atPath: fixture.path, toPath: tree.path + "/buildkit/\(database).db")
+        }
         try tree.directory("overlay2/\(snapshot)")
-        try tree.file("overlay2/\(snapshot)/cache", size: 4000)
+        try tree.directory("overlay2/\(snapshot)/diff")
+        try tree.file("overlay2/\(snapshot)/diff/cache", size: 4000)
         try tree.directory("overlay2/leftover")
         try tree.file("overlay2/leftover/junk", size: 6000)
     }

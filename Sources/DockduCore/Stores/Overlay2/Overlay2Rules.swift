@@ -4,7 +4,8 @@
 /// overlay2/<cache-id>/diff          layer diff        (images)
 /// overlay2/<cache-id>/…             layer rest        (images)
 /// overlay2/<mount-id>[/-init]       container         (containers)
-/// overlay2/<25-char snapshot>       BuildKit          (buildCache)
+/// overlay2/<25-char snapshot>       a BuildKit record's data (buildCache), or a BuildKit orphan
+///                                   when snapshots.db names it and no record uses it
 /// overlay2/<anything else>          orphan
 /// overlay2/l/<link>                 the layer the link points into
 /// image/overlay2/layerdb/sha256/<chain>   layer rest
@@ -15,6 +16,7 @@
 enum Overlay2Rules: StoreRules {
     static func register(_ model: DataRootModel, into rules: inout OwnershipRules) {
         let other = WalkNode.owned(slot: rules.otherSlot)
+        let buildKit = BuildKitDirectories(model)
         let unreferenced = unreferencedLayers(in: model)
         var overlayNodes: [[UInt8]: WalkNode] = [:]
         var layerdbSlots: [[UInt8]: WalkNode] = [:]
@@ -26,6 +28,14 @@ enum Overlay2Rules: StoreRules {
         for layer in model.layers.values.sorted(by: { $0.chainID < $1.chainID }) where layer.store == .overlay2 {
             let cacheID = Array(layer.cacheID.utf8)
             let chainHex = Array(layer.chainID.utf8.dropFirst(7))
+            if unreferenced.contains(layer.chainID) && buildKit.mayOwn(cacheID) {
+                // A layer a build exported that no image uses any more: its directory is still a
+                // BuildKit record's data (or may be, while BuildKit's metadata is unknown), and
+                // the directory is left to the BuildKit rules below; its layerdb entry goes with it.
+                let name = String(decoding: cacheID, as: UTF8.self)
+                layerdbSlots[chainHex] = .owned(slot: buildKit.recordDirectories.contains(cacheID) ? rules.slot(.buildCacheDirectory(name: name)) : rules.slot(.buildCache))
+                continue
+            }
             if unreferenced.contains(layer.chainID) {
                 let orphan = rules.addOrphan(Array("overlay2/".utf8) + cacheID, .unreferencedLayer)
                 rules.addCompanion(Array("image/overlay2/layerdb/sha256/".utf8) + chainHex, toOrphan: rules.orphans.count - 1)
@@ -68,16 +78,27 @@ enum Overlay2Rules: StoreRules {
             }
         }
 
-        // What is left in overlay2/: BuildKit's snapshots, or orphans.
-        let buildCacheSlot = rules.slot(.buildCache)
+        // What is left in overlay2/: BuildKit records' data, BuildKit's leftovers, or orphans.
+        let unknownBuildCache = rules.slot(.buildCache)
         for name in model.overlayDirectories where overlayNodes[name] == nil {
-            if model.buildKitSnapshots.contains(name) {
-                overlayNodes[name] = .owned(slot: buildCacheSlot)
+            let slot: Int32
+            if buildKit.recordDirectories.contains(name) {
+                let text = String(decoding: name, as: UTF8.self)
+                slot = rules.slot(.buildCacheDirectory(name: text))
+                let diff = rules.slot(.buildCacheDiff(name: text))
+                overlayNodes[name] = rules.directory(LayerDirectory(diffName: "diff", diff: diff, rest: slot, cacheKey: nil), slot: slot)
+                layerRestByCacheID[name] = slot
+                continue
+            } else if buildKit.mayOwn(name) {
+                slot = unknownBuildCache
+            } else if buildKit.snapshotDirectories.contains(name) {
+                slot = rules.addOrphan(Array("overlay2/".utf8) + name, .buildKitSnapshot)
             } else {
-                overlayNodes[name] = .owned(slot: rules.addOrphan(Array("overlay2/".utf8) + name, .overlayDirectory))
+                slot = rules.addOrphan(Array("overlay2/".utf8) + name, .overlayDirectory)
             }
+            overlayNodes[name] = .owned(slot: slot)
+            if layerRestByCacheID[name] == nil { layerRestByCacheID[name] = slot }
         }
-        for name in model.buildKitSnapshots { layerRestByCacheID[name] = buildCacheSlot }
         var orphanByDirectory: [[UInt8]: Int] = [:]
         for (index, orphan) in rules.orphans.enumerated() where orphan.base == .dataRoot && orphan.path.starts(with: "overlay2/".utf8) {
             orphanByDirectory[Array(orphan.path.dropFirst(9))] = index
@@ -127,5 +148,29 @@ enum Overlay2Rules: StoreRules {
             }
         }
         return Set(model.layers.filter { $0.value.store == .overlay2 }.keys).subtracting(used)
+    }
+}
+
+/// Which `overlay2/` directories BuildKit's databases give to a record, which they name at all,
+/// and which might be a record's while the databases are unknown.
+struct BuildKitDirectories {
+    /// Directories holding a loadable record's data.
+    var recordDirectories: Set<[UInt8]> = []
+    /// Directories `snapshots.db` names (bucket keys of BuildKit's shape, `committed` values).
+    var snapshotDirectories: Set<[UInt8]> = []
+    var metadataComplete: Bool
+
+    init(_ model: DataRootModel) {
+        metadataComplete = model.buildCacheMetadataComplete
+        guard let cache = model.buildCache else { return }
+        recordDirectories = Set(cache.referencedOverlayDirectories.map { Array($0.utf8) })
+        for snapshot in cache.snapshots.values {
+            if let directory = snapshot.overlayDirectory { snapshotDirectories.insert(Array(directory.utf8)) }
+        }
+    }
+
+    /// Whether the directory is, or (with BuildKit's metadata unknown) may be, a record's data.
+    func mayOwn(_ name: [UInt8]) -> Bool {
+        recordDirectories.contains(name) || (!metadataComplete && BuildKitNames.isRandomID(name))
     }
 }
