@@ -118,16 +118,15 @@ public struct HumanReport: Sendable {
         let imagesByID = Dictionary(report.images.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var table = TextTable(columns: [
             .init("CONTAINER ID"), .init("NAME", flexible: true), .init("IMAGE", flexible: true),
-            .init("STATE"), .init("RW", .right), .init("LOGS", .right), .init("TOTAL", .right), .init("LAST USED", .right),
-        ])
+            .init("STATE"), .init("RW", .right), .init("LOGS", .right), .init("TOTAL", .right),
+        ] + (showsContainerLastUse ? [.init("LAST USED", .right)] : []))
         for container in sorted.prefix(Self.sectionLimit) {
             let image = imagesByID[container.imageId].flatMap(Self.tag(of:))
             table.rows.append([
                 DisplayNames.shortID(container.id), TerminalEscaping.escape(container.name),
                 image ?? DisplayNames.shortID(container.imageId), container.state.rawValue,
                 size(container.rwBytes), size(container.logBytes), size(container.totalBytes),
-                lastUsed(container.lastUsedAt, container.lastUsedSource),
-            ])
+            ] + (showsContainerLastUse ? [lastUsed(container.lastUsedAt, container.lastUsedSource)] : []))
         }
         return section(
             "CONTAINERS", count: sorted.count, table: table,
@@ -250,6 +249,9 @@ public struct HumanReport: Sendable {
         }
         return lines
     }
+
+    /// Containers' LAST USED needs 90 columns beside two names; narrower, `--json` has it.
+    private var showsContainerLastUse: Bool { width >= 90 }
 
     /// `now` for what a running container uses, `3d ago` otherwise, `-` when nothing says.
     private func lastUsed(_ time: String?, _ source: LastUseSource?) -> String {
