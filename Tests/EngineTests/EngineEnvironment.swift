@@ -20,6 +20,10 @@ enum EnginePhase: String, Sendable {
     /// builds' records, held to the engine's `/system/df` `BuildCache[]`, `du`, and a carried-out
     /// `docker builder prune`.
     case buildkit
+    /// A private engine of its own with images of known sizes used in a known order
+    /// (`Tests/Engine/lru.sh`): `dockdu plan --free` chooses the least recently used, and
+    /// carrying it out frees what it says.
+    case free
 }
 
 /// What `Tests/Engine/run` hands the tests through the environment.
@@ -78,6 +82,8 @@ enum PhaseReason {
         "needs a running private containerd and a Docker 29 data root: Tests/Engine/containerd-phase (or Tests/Engine/run) sets DOCKDU_ENGINE_PHASE=containerd"
     static let buildkit: Comment =
         "needs a running private engine with a BuildKit build cache (Tests/Engine/buildkit.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=buildkit"
+    static let free: Comment =
+        "needs a private engine with images used in a known order (Tests/Engine/lru.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=free"
 }
 
 struct EngineTestError: Error, CustomStringConvertible {

@@ -39,7 +39,7 @@ public struct ReportBuilder: Sendable {
         }
         let containersByImage = Dictionary(grouping: model.containers.values.filter(\.isListed), by: { $0.config?.image ?? "" })
 
-        let images = listed.map { image -> ImageUsage in
+        var images = listed.map { image -> ImageUsage in
             var total: Int64 = 0
             var shared: Int64 = 0
             for chainID in image.chainIDs {
@@ -76,30 +76,34 @@ public struct ReportBuilder: Sendable {
             return usage
         }
 
-        let containers = model.containers.values.filter(\.isListed).sorted { $0.id < $1.id }.map { container in
+        var containers = model.containers.values.filter(\.isListed).sorted { $0.id < $1.id }.map { container in
             let config = container.config
             let diff = bytes(.containerDiff(id: container.id))
             let logs = bytes(.containerLogs(id: container.id))
             let rest = bytes(.containerRest(id: container.id))
             var name = config?.name ?? ""
             if name.hasPrefix("/") { name.removeFirst() }
-            return ContainerUsage(
+            var usage = ContainerUsage(
                 id: container.id, name: name, imageId: config?.image ?? "",
                 state: config == nil ? .unknown : config?.containerState ?? .unknown,
                 created: config?.created, finishedAt: config?.finishedAt,
                 logDriver: container.hostConfig?.logConfig?.type, rwBytes: diff, logBytes: logs,
                 totalBytes: diff +| logs +| rest, volumes: config?.volumeNames ?? [])
+            usage.startedAt = config?.startedAt
+            return usage
         }
+        LastUse.fill(images: &images, containers: &containers, model: model, scannedAt: generatedAt)
 
         var containersByVolume: [String: [String]] = [:]
         for container in containers {
             for volume in container.volumes { containersByVolume[volume, default: []].append(container.id) }
         }
-        let volumes = model.volumes.values.sorted { $0.name < $1.name }.map { volume in
+        var volumes = model.volumes.values.sorted { $0.name < $1.name }.map { volume in
             VolumeUsage(
                 name: volume.name, bytes: bytes(.volumeData(name: volume.name)),
                 containers: (containersByVolume[volume.name] ?? []).sorted(), anonymous: volume.anonymous)
         }
+        LastUse.fill(volumes: &volumes, containers: containers, model: model)
 
         let orphans = rules.orphans.enumerated().map { index, candidate in
             var usage = OrphanUsage(

@@ -191,6 +191,22 @@ public enum OptionTable {
             help: "Propose only containers finished, images created and build cache last used this long ago.",
             scope: .commands([.plan])),
         OptionSpec(
+            long: "unused-for", valueName: "DURATION",
+            help: "Propose only what was last used this long ago (containers, images, volumes, build cache).",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "free", valueName: "SIZE",
+            help: "Take the least recently used removals until they free SIZE (20G), no more.",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "until-free", valueName: "PERCENT",
+            help: "Take the least recently used removals until PERCENT of the file system is free.",
+            scope: .commands([.plan])),
+        OptionSpec(
+            long: "high-water", valueName: "PERCENT",
+            help: "Plan nothing while the data root's file system is used less than PERCENT (for cron).",
+            scope: .commands([.plan])),
+        OptionSpec(
             long: "keep", valueName: "PATTERN",
             help: "Never propose a container name, image reference or volume name matching this glob.",
             scope: .commands([.plan]), isRepeatable: true),

@@ -29,6 +29,24 @@ struct PlanCommand {
         case .success(let seconds): if let seconds { policy.olderThanSeconds = seconds }
         case .failure(let message): return .failure(message)
         }
+        switch arguments.duration("unused-for", like: "30d or 12h") {
+        case .success(let seconds): if let seconds { policy.unusedForSeconds = seconds }
+        case .failure(let message): return .failure(message)
+        }
+        switch arguments.size("free", like: "20G or 500M") {
+        case .success(let bytes): if let bytes { policy.freeBytes = bytes }
+        case .failure(let message): return .failure(message)
+        }
+        for name in ["until-free", "high-water"] {
+            guard let text = arguments.value(name) else { continue }
+            guard let percent = Self.percent(text) else {
+                return .failure(ArgumentMessage("--\(name): '\(text)' is not a percentage from 1 to 100 (20% or 20)"))
+            }
+            if name == "until-free" { policy.untilFreePercent = percent } else { policy.highWaterPercent = percent }
+        }
+        if policy.freeBytes != nil && policy.untilFreePercent != nil {
+            return .failure(ArgumentMessage("--free and --until-free set the same target; give one of them"))
+        }
         switch arguments.size("log-threshold", like: "500M or 2G") {
         case .success(let bytes): if let bytes { policy.logThresholdBytes = bytes == 0 ? nil : bytes }
         case .failure(let message): return .failure(message)
@@ -61,12 +79,22 @@ struct PlanCommand {
         case .success(let scanned): result = scanned
         case .failure(let failure): return failure.status
         }
+        var filesystem: FileSystemSpace?
+        if policy.untilFreePercent != nil || policy.highWaterPercent != nil {
+            do {
+                filesystem = try FileSystemSpace.of(path: dataRoot)
+            } catch {
+                CommandLineTool.printError("cannot tell how full the file system of \(TerminalEscaping.escape(dataRoot)) is (statvfs: \(error))")
+                return .ioError
+            }
+        }
         let plan: CleanupPlan
         do {
             plan = try FileDescriptor.openDirectory(atPath: dataRoot).closeAfter { root throws(Errno) in
                 CleanupPlanner(
                     scan: result, policy: policy, dataRoot: dataRoot, mode: mode, now: ProcessEnvironment.unixTime,
-                    mountPoints: PathFunctions.mountPoints(), canonicalRoot: PathFunctions.canonical(dataRoot) ?? dataRoot
+                    mountPoints: PathFunctions.mountPoints(), canonicalRoot: PathFunctions.canonical(dataRoot) ?? dataRoot,
+                    filesystem: filesystem
                 ).plan(files: result.files(root: root))
             }
         } catch {
@@ -93,6 +121,17 @@ struct PlanCommand {
 }
 
 /// A usage problem found after parsing (a value that does not parse).
+extension PlanCommand {
+    /// `20%` or `20`, more than 0 and at most 100.
+    static func percent(_ text: String) -> Double? {
+        let number = text.hasSuffix("%") ? String(text.dropLast()) : text
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(number), value > 0, value <= 100
+        else { return nil }
+        return value
+    }
+}
+
 struct ArgumentMessage: Error {
     var text: String
     init(_ text: String) { self.text = text }

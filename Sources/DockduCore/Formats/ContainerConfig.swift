@@ -72,6 +72,12 @@ public struct ContainerConfig: Decodable, Sendable {
         return finished
     }
 
+    /// `StartedAt`, unless it is Go's zero time.
+    public var startedAt: String? {
+        guard let started = state?.startedAt, !Self.isZeroTime(started) else { return nil }
+        return started
+    }
+
     /// Names of the volumes mounted, sorted.
     public var volumeNames: [String] {
         (mountPoints ?? [:]).values.compactMap { $0.type == "volume" ? $0.name : nil }.filter { !$0.isEmpty }.sorted()

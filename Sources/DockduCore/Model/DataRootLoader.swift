@@ -118,6 +118,15 @@ public struct DataRootLoader: Sendable {
             model.images[id] = StoredImage(
                 id: id, created: config.created, diffIDs: config.diffIDs, chainIDs: ChainID.chain(of: config.diffIDs),
                 parent: parent, references: references[id] ?? [], labels: config.config?.labels ?? [:])
+            // Tag time: evidence of use that survives without containers (moby `SetLastUpdated`).
+            let lastUpdatedPath = Self.imageRoot + ["imagedb", "metadata", "sha256", hex, "lastUpdated"]
+            if let lastUpdated = readText(lastUpdatedPath, into: &model, optional: true) {
+                if Timestamp.parse(lastUpdated) != nil {
+                    model.images[id]?.lastTagged = lastUpdated
+                } else {
+                    model.warn(.corrupt, joined(lastUpdatedPath), "lastUpdated is \(quoted(lastUpdated)), not an RFC 3339 time; ignored")
+                }
+            }
         }
     }
 
@@ -234,7 +243,7 @@ public struct DataRootLoader: Sendable {
             guard let status = try? files.status(["volumes", name]), status.isDirectory else { continue }
             let labels = labelsByVolume[name] ?? [:]
             let anonymous = labels["com.docker.volume.anonymous"] != nil || DockerNames.isHexID(nameBytes)
-            model.volumes[name] = StoredVolume(name: name, anonymous: anonymous, labels: labels)
+            model.volumes[name] = StoredVolume(name: name, anonymous: anonymous, labels: labels, createdSeconds: status.modificationTime)
         }
     }
 

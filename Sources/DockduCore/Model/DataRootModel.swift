@@ -160,6 +160,8 @@ public struct StoredImage: Sendable, Equatable {
     public var contentDigests: [String] = []
     /// `os/architecture[/variant]` of each platform its index holds, when it holds several.
     public var platforms: [String] = []
+    /// `imagedb/metadata/sha256/<id>/lastUpdated`: when it was last tagged, pulled or built.
+    public var lastTagged: String?
 }
 
 /// A container, from its directory and its `layerdb/mounts` entry.
@@ -193,4 +195,7 @@ public struct StoredVolume: Sendable, Equatable {
     public var anonymous: Bool
     /// From `volumes/metadata.db`.
     public var labels: [String: String] = [:]
+    /// The modification time of `volumes/<name>`, seconds since the epoch: what Docker's local
+    /// driver reports as the volume's `CreatedAt`.
+    public var createdSeconds: Int64?
 }

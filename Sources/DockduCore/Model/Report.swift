@@ -193,6 +193,10 @@ public struct ImageUsage: Sendable, Codable, Equatable {
     public var sharedContentBytes: Int64?
     /// The platforms its index holds, when it holds several.
     public var platforms: [String]?
+    /// The best evidence of its last use the data root holds (RFC 3339 UTC), and what it rests
+    /// on. Absent before dockdu 0.3.
+    public var lastUsedAt: String?
+    public var lastUsedSource: LastUseSource?
 
     public init(
         id: String, tags: [String], dangling: Bool, created: String?, layers: [String], bytes: Int64,
@@ -239,6 +243,11 @@ public struct ContainerUsage: Sendable, Codable, Equatable {
     public var totalBytes: Int64
     /// Names of the volumes it mounts, sorted.
     public var volumes: [String]
+    /// When it last started; absent while it never did.
+    public var startedAt: String?
+    /// The best evidence of its last use (RFC 3339 UTC) and what it rests on. Absent before 0.3.
+    public var lastUsedAt: String?
+    public var lastUsedSource: LastUseSource?
 
     public init(
         id: String, name: String, imageId: String, state: ContainerState, created: String?,
@@ -268,6 +277,9 @@ public struct VolumeUsage: Sendable, Codable, Equatable {
     /// Created by Docker for an unnamed mount (labelled `com.docker.volume.anonymous`, or a
     /// 64-hex name on engines that do not label).
     public var anonymous: Bool
+    /// The best evidence of its last use (RFC 3339 UTC) and what it rests on. Absent before 0.3.
+    public var lastUsedAt: String?
+    public var lastUsedSource: LastUseSource?
 
     public init(name: String, bytes: Int64, containers: [String], anonymous: Bool) {
         self.name = name
@@ -298,6 +310,23 @@ public struct LayerUsage: Sendable, Codable, Equatable {
         self.bytes = bytes
         self.images = images
     }
+}
+
+/// What a last-use figure rests on. Docker keeps no access time; these are the times it does keep.
+public enum LastUseSource: String, Sendable, Codable, Equatable, CaseIterable {
+    /// A container running, paused or restarting when the scan ran: in use at that moment.
+    case running
+    /// A container's `State.FinishedAt`.
+    case finished
+    /// A container's `State.StartedAt`.
+    case started
+    /// When it was made: a container's `Created` (never started), an image's config `created`,
+    /// a volume directory's modification time (the local driver's `CreatedAt`).
+    case created
+    /// An image's or volume's: the latest last use of the containers that use it.
+    case container
+    /// An image's `imagedb/metadata/.../lastUpdated`: when it was last tagged, pulled or built.
+    case tagged
 }
 
 /// What an orphan is.

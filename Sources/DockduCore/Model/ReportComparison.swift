@@ -65,14 +65,14 @@ public struct ReportComparison: Sendable, Codable, Equatable {
             .sorted { ($0.element.deltaBytes.magnitude, $1.offset) > ($1.element.deltaBytes.magnitude, $0.offset) }
             .map(\.element)
         images = Self.changes(
-            old: old.images, new: new.images, id: \.id, name: \.reference, bytes: \.bytes)
+            old: old.images, new: new.images, id: \.id, name: \.reference, bytes: \.bytes, lastUsed: \.lastUsedAt)
         containers = Self.changes(
             old: old.containers, new: new.containers, id: \.id, name: \.name,
-            bytes: { $0.totalBytes -| $0.logBytes })
+            bytes: { $0.totalBytes -| $0.logBytes }, lastUsed: \.lastUsedAt)
         logs = Self.changes(
             old: old.containers, new: new.containers, id: \.id, name: \.name, bytes: \.logBytes)
         volumes = Self.changes(
-            old: old.volumes, new: new.volumes, id: \.name, name: \.name, bytes: \.bytes)
+            old: old.volumes, new: new.volumes, id: \.name, name: \.name, bytes: \.bytes, lastUsed: \.lastUsedAt)
         // A path that is not UTF-8 is matched by its exact bytes, not by its U+FFFD rendering.
         let orphanKey = { (orphan: OrphanUsage) in orphan.pathBase64 ?? orphan.path }
         // The later report's orphan when it is in both: its kind is the current one.
@@ -162,6 +162,9 @@ public struct ReportComparison: Sendable, Codable, Equatable {
         public var oldBytes: Int64
         public var newBytes: Int64
         public var deltaBytes: Int64
+        /// Its last use, from the later report when it is there (RFC 3339 UTC); absent when that
+        /// report has none (before dockdu 0.3).
+        public var lastUsedAt: String?
 
         public init(id: String, name: String, status: Status, oldBytes: Int64, newBytes: Int64) {
             self.id = id
@@ -189,7 +192,8 @@ public struct ReportComparison: Sendable, Codable, Equatable {
     // MARK: Matching
 
     private static func changes<Item>(
-        old: [Item], new: [Item], id: (Item) -> String, name: (Item) -> String, bytes: (Item) -> Int64
+        old: [Item], new: [Item], id: (Item) -> String, name: (Item) -> String, bytes: (Item) -> Int64,
+        lastUsed: (Item) -> String? = { _ in nil }
     ) -> [ItemChange] {
         let oldByID = Dictionary(old.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
         let newByID = Dictionary(new.map { (id($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -205,6 +209,9 @@ public struct ReportComparison: Sendable, Codable, Equatable {
         }
         for (key, item) in oldByID where newByID[key] == nil {
             changes.append(ItemChange(id: key, name: name(item), status: .removed, oldBytes: bytes(item), newBytes: 0))
+        }
+        for index in changes.indices {
+            changes[index].lastUsedAt = (newByID[changes[index].id] ?? oldByID[changes[index].id]).flatMap(lastUsed)
         }
         return changes.sorted { ($0.deltaBytes.magnitude, $1.id) > ($1.deltaBytes.magnitude, $0.id) }
     }

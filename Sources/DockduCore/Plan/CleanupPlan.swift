@@ -28,6 +28,33 @@ public struct CleanupPlan: Sendable, Codable, Equatable {
     /// Other stores' roots (containerd's) that orphan commands may act in; the script accepts
     /// them as well.
     public var storeRoots: [String]? = nil
+    /// `--free`, `--until-free` or `--high-water`: what was asked, and whether the plan gets there.
+    public var target: PlanTarget? = nil
+}
+
+/// A plan that reaches a target: `--free SIZE`, `--until-free PERCENT`, and `--high-water PERCENT`.
+public struct PlanTarget: Sendable, Codable, Equatable {
+    /// The option that set it, as given (`--free 20.0 GiB`, `--until-free 20%`, `--high-water 85%`).
+    public var rule: String
+    /// The file system holding the data root, when a percentage needed it.
+    public var filesystem: FileSystemSpace?
+    /// Bytes to free; absent with `--high-water` alone.
+    public var requestedBytes: Int64?
+    /// What the chosen actions free.
+    public var plannedBytes: Int64?
+    public var reached: Bool?
+    /// How far the allowed removals fall short; 0 when reached.
+    public var shortBytes: Int64?
+    /// Actions the policy allows, of which the plan took the least recently used first.
+    public var candidates: Int?
+    public var highWaterPercent: Double?
+    /// The file system is below `--high-water`: the plan is empty by design.
+    public var belowHighWater: Bool?
+
+    public init(rule: String, filesystem: FileSystemSpace?) {
+        self.rule = rule
+        self.filesystem = filesystem
+    }
 }
 
 public struct PlanAction: Sendable, Codable, Equatable {
@@ -48,6 +75,10 @@ public struct PlanAction: Sendable, Codable, Equatable {
     public var commandBase64: [String]?
     /// Advice (log truncation) rather than a removal.
     public var advisory: Bool
+    /// Its last use (RFC 3339 UTC): the container's, image's or volume's, the newest of the
+    /// build-cache records it prunes, an orphan's modification time. `--free` takes the least
+    /// recently used first.
+    public var lastUsedAt: String? = nil
 }
 
 public struct SkippedItem: Sendable, Codable, Equatable {
@@ -68,6 +99,15 @@ public struct PlanPolicy: Sendable, Codable, Equatable {
     public var allBuildCache = false
     /// `--build-cache-type`: only records of these types, one prune command each; empty for all.
     public var buildCacheTypes: [String] = []
+    /// `--unused-for`: only what was last used this many seconds ago or longer.
+    public var unusedForSeconds: Int64?
+    /// `--free SIZE`: the least recently used removals that free at least this much.
+    public var freeBytes: Int64?
+    /// `--until-free PERCENT`: the least recently used removals that leave this much of the data
+    /// root's file system available.
+    public var untilFreePercent: Double?
+    /// `--high-water PERCENT`: an empty plan while the file system is used less than this.
+    public var highWaterPercent: Double?
     public var volumes = VolumePolicy.none
     public var orphans = true
     public var orphanMinAgeSeconds: Int64 = 3600

@@ -20,7 +20,14 @@ public struct CleanupPlanner: Sendable {
     /// The data root with links resolved, to compare against ``mountPoints``.
     public var canonicalRoot: String
 
-    public init(scan: DataRootScan.Result, policy: PlanPolicy, dataRoot: String, mode: SizeMode, now: Int64, mountPoints: [[UInt8]], canonicalRoot: String) {
+    /// The file system holding the data root, for `--until-free` and `--high-water`.
+    public var filesystem: FileSystemSpace?
+
+    public init(
+        scan: DataRootScan.Result, policy: PlanPolicy, dataRoot: String, mode: SizeMode, now: Int64, mountPoints: [[UInt8]],
+        canonicalRoot: String, filesystem: FileSystemSpace? = nil
+    ) {
+        self.filesystem = filesystem
         self.scan = scan
         self.policy = policy
         self.dataRoot = dataRoot
@@ -32,18 +39,88 @@ public struct CleanupPlanner: Sendable {
 
     public func plan(files: DataRootFiles?) -> CleanupPlan {
         let report = scan.report(dataRoot: dataRoot, mode: mode)
-        var state = PlanState(planner: self)
+        let lastUse = Self.lastUses(report)
+        var target: PlanTarget?
+        if let highWater = policy.highWaterPercent, let filesystem {
+            target = PlanTarget(rule: "--high-water \(Self.percent(highWater))", filesystem: filesystem)
+            target?.highWaterPercent = highWater
+            if filesystem.usedPercent < highWater {
+                // Below the high-water mark: nothing to do tonight.
+                target?.belowHighWater = true
+                return document(PlanState(planner: self, lastUse: lastUse, selection: []), report: report, target: target)
+            }
+            target?.belowHighWater = false
+        }
+        let full = run(report: report, lastUse: lastUse, selection: nil, files: files)
+        guard let wanted = targetBytes else { return document(full, report: report, target: target) }
+        var goal = target ?? PlanTarget(rule: "", filesystem: filesystem)
+        goal.rule = policy.freeBytes.map { "--free \(ByteCount.human($0))" } ?? "--until-free \(Self.percent(policy.untilFreePercent ?? 0))"
+        goal.requestedBytes = wanted
+        // Least recently used first; at equal age the removal that frees more first; then by
+        // key, so the order never depends on a dictionary's.
+        let units = full.actions.indices.filter { !full.actions[$0].advisory }.map { index in
+            (key: full.keys[index], lastUsed: full.lastUses[index], bytes: full.actions[index].reclaimableBytes)
+        }.sorted { ($0.lastUsed ?? .min, -$0.bytes, $0.key) < ($1.lastUsed ?? .min, -$1.bytes, $1.key) }
+        goal.candidates = units.count
+        var chosen = Set<String>()
+        var state = PlanState(planner: self, lastUse: lastUse, selection: [])
+        if wanted > 0 {
+            for unit in units {
+                chosen.insert(unit.key)
+                state = run(report: report, lastUse: lastUse, selection: chosen, files: files)
+                if state.freedBytes >= wanted { break }
+            }
+        }
+        let short = max(0, wanted - state.freedBytes)
+        goal.plannedBytes = state.freedBytes
+        goal.reached = short == 0
+        goal.shortBytes = short
+        if short > 0 {
+            state.notes.append("The target cannot be reached with what the policy allows: every allowed removal together frees \(ByteCount.human(state.freedBytes)) (\(state.freedBytes) bytes), \(ByteCount.human(short)) (\(short) bytes) short of \(ByteCount.human(wanted)). Allow more (--all-images, --volumes, --all-build-cache) or free space elsewhere.")
+        }
+        return document(state, report: report, target: goal)
+    }
+
+    /// Bytes `--free` or `--until-free` asks for; nil without either.
+    var targetBytes: Int64? {
+        if let freeBytes = policy.freeBytes { return freeBytes }
+        if let percent = policy.untilFreePercent, let filesystem { return filesystem.bytesToFree(untilAvailable: percent) }
+        return nil
+    }
+
+    private func run(report: Report, lastUse: [String: Int64], selection: Set<String>?, files: DataRootFiles?) -> PlanState {
+        var state = PlanState(planner: self, lastUse: lastUse, selection: selection)
         state.proposeContainers()
-        state.proposeLogTruncations(files: files)
+        // Advice is not a removal: a plan that reaches a target leaves it out.
+        if selection == nil { state.proposeLogTruncations(files: files) }
         state.proposeVolumes()
         state.proposeImages()
         state.proposeBuildCache(report.buildCache)
         state.proposeOrphans(files: files)
-        return CleanupPlan(
+        return state
+    }
+
+    private func document(_ state: PlanState, report: Report, target: PlanTarget?) -> CleanupPlan {
+        var plan = CleanupPlan(
             schemaVersion: CleanupPlan.currentSchemaVersion, dataRoot: dataRoot, dataRootCanonical: canonicalRoot, sizeMode: mode, dryRun: true,
             generatedAt: scan.generatedAt, reclaimableBytes: state.actions.sumOfBytes(\.reclaimableBytes),
             actions: state.actions, skipped: state.skipped, policy: policy, warnings: report.warnings, notes: state.notes, linkedFolders: scan.model.linkedFolders.map(\.target),
             storeRoots: scan.model.containerd.map { [PathFunctions.canonical($0.root) ?? $0.root] })
+        plan.target = target
+        return plan
+    }
+
+    /// Last use in seconds by selection key, from the report's figures.
+    static func lastUses(_ report: Report) -> [String: Int64] {
+        var uses: [String: Int64] = [:]
+        for image in report.images { uses["image:" + image.id] = image.lastUsedAt.flatMap(Timestamp.parse) }
+        for container in report.containers { uses["container:" + container.id] = container.lastUsedAt.flatMap(Timestamp.parse) }
+        for volume in report.volumes { uses["volume:" + volume.name] = volume.lastUsedAt.flatMap(Timestamp.parse) }
+        return uses
+    }
+
+    static func percent(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 
     /// `relative` (under the data root) as an absolute path, a linked top folder replaced by
@@ -67,7 +144,7 @@ public struct CleanupPlanner: Sendable {
     /// Whether the `--keep` patterns, `--label` filters and `--older-than` let an item go.
     /// Returns why not, or nil when it may go. `time` is when it was created or last stopped;
     /// `agesApply` is false for volumes, which Docker keeps no time for.
-    func filtersAllow(names: [String], labels: [String: String], time: Int64?, agesApply: Bool = true) -> String? {
+    func filtersAllow(names: [String], labels: [String: String], time: Int64?, agesApply: Bool = true, lastUsed: Int64? = nil) -> String? {
         for pattern in policy.keep {
             if let name = names.first(where: { PathFunctions.glob(pattern, matches: $0) }) {
                 return "kept by --keep \(pattern) (\(name))"
@@ -82,6 +159,10 @@ public struct CleanupPlanner: Sendable {
         if agesApply, let olderThan = policy.olderThanSeconds {
             guard let time else { return "age unknown, and --older-than is set" }
             if now - time < olderThan { return "newer than --older-than \(Duration.describe(olderThan))" }
+        }
+        if let unusedFor = policy.unusedForSeconds {
+            guard let lastUsed else { return "last use unknown, and --unused-for is set" }
+            if now - lastUsed < unusedFor { return "used \(Duration.describe(max(0, now - lastUsed))) ago, under --unused-for \(Duration.describe(unusedFor))" }
         }
         return nil
     }
@@ -108,9 +189,32 @@ private struct PlanState {
     /// Blob digest → images referencing it (containerd store): freed with the last of them.
     var blobHolders: [String: Set<String>] = [:]
     var notes: [String] = []
+    /// Last use in seconds by selection key (`container:<id>`, `image:<id>`, `volume:<name>`).
+    let lastUse: [String: Int64]
+    /// When set, only these actions (by key) are proposed: the chosen set of `--free`.
+    let selection: Set<String>?
+    /// Each action's selection key and last use, by the action's index.
+    var keys: [String] = []
+    var lastUses: [Int64?] = []
 
-    init(planner: CleanupPlanner) {
+    /// What the actions free, advice aside.
+    var freedBytes: Int64 { actions.filter { !$0.advisory }.sumOfBytes(\.reclaimableBytes) }
+
+    func allows(_ key: String) -> Bool { selection?.contains(key) ?? true }
+
+    /// Adds an action under its selection key, with its last use (seconds) as the plan shows it.
+    mutating func add(_ action: PlanAction, key: String, lastUsed: Int64?) {
+        var action = action
+        action.lastUsedAt = lastUsed.map(Timestamp.iso8601)
+        actions.append(action)
+        keys.append(key)
+        lastUses.append(lastUsed)
+    }
+
+    init(planner: CleanupPlanner, lastUse: [String: Int64] = [:], selection: Set<String>? = nil) {
         self.planner = planner
+        self.lastUse = lastUse
+        self.selection = selection
         for image in planner.scan.model.images.values {
             for chainID in image.chainIDs { holders[chainID, default: []].insert(image.id) }
             for digest in image.contentDigests { blobHolders[digest, default: []].insert(image.id) }
@@ -140,7 +244,9 @@ private struct PlanState {
             guard state.isStopped else { continue }
             let name = displayName(config)
             let time = (config.finishedAt ?? config.created).flatMap(Timestamp.parse)
-            if let reason = planner.filtersAllow(names: [name], labels: config.labels, time: time) {
+            let key = "container:" + container.id
+            guard allows(key) else { continue }
+            if let reason = planner.filtersAllow(names: [name], labels: config.labels, time: time, lastUsed: lastUse[key]) {
                 skipped.append(SkippedItem(target: name, reason: reason))
                 continue
             }
@@ -148,7 +254,7 @@ private struct PlanState {
             let freed = planner.bytes(.containerDiff(id: container.id)) +| planner.bytes(.containerRest(id: container.id))
                 +| planner.bytes(.containerLogs(id: container.id)) +| release(holder: container.id)
             let when = state == .created ? "created \(config.created.map(age) ?? "at an unknown time"), never started" : "\(state.rawValue) \(config.finishedAt.map(age) ?? "")"
-            actions.append(action(.removeContainer, target: name, reason: when.trimmingSpaces, bytes: freed, command: ["docker", "container", "rm", container.id]))
+            add(action(.removeContainer, target: name, reason: when.trimmingSpaces, bytes: freed, command: ["docker", "container", "rm", container.id]), key: key, lastUsed: lastUse[key])
         }
     }
 
@@ -189,13 +295,15 @@ private struct PlanState {
         for volume in model.volumes.values.sorted(by: { $0.name < $1.name }) {
             guard !mounted.contains(volume.name) else { continue }
             guard volume.anonymous || planner.policy.volumes == .all else { continue }
-            if let reason = planner.filtersAllow(names: [volume.name], labels: volume.labels, time: nil, agesApply: false) {
+            let key = "volume:" + volume.name
+            guard allows(key) else { continue }
+            if let reason = planner.filtersAllow(names: [volume.name], labels: volume.labels, time: nil, agesApply: false, lastUsed: lastUse[key]) {
                 skipped.append(SkippedItem(target: volume.name, reason: reason))
                 continue
             }
             let freed = planner.bytes(.volumeData(name: volume.name)) +| planner.bytes(.volumeRest(name: volume.name))
             let kind = volume.anonymous ? "anonymous volume" : "named volume"
-            actions.append(action(.removeVolume, target: volume.name, reason: "\(kind), no container mounts it", bytes: freed, command: ["docker", "volume", "rm", volume.name]))
+            add(action(.removeVolume, target: volume.name, reason: "\(kind), no container mounts it", bytes: freed, command: ["docker", "volume", "rm", volume.name]), key: key, lastUsed: lastUse[key])
         }
     }
 
@@ -224,8 +332,9 @@ private struct PlanState {
                 guard isRemovable(image) else { continue }
                 candidates.remove(at: index)
                 progress = true
+                guard allows("image:" + image.id) else { break }
                 let names = image.references.isEmpty ? [image.id] : image.references
-                if let reason = planner.filtersAllow(names: names, labels: image.labels, time: image.created.flatMap(Timestamp.parse)) {
+                if let reason = planner.filtersAllow(names: names, labels: image.labels, time: image.created.flatMap(Timestamp.parse), lastUsed: lastUse["image:" + image.id]) {
                     skipped.append(SkippedItem(target: names[0], reason: reason))
                     break
                 }
@@ -268,7 +377,7 @@ private struct PlanState {
         let extra = group.count > 1 ? "; with \(group.count - 1) untagged parent\(group.count == 2 ? "" : "s")" : ""
         let target = image.references.first ?? image.id
         let command = ["docker", "image", "rm"] + (image.references.isEmpty ? [image.id] : image.references)
-        actions.append(action(.removeImage, target: target, reason: reason + extra, bytes: freed, command: command))
+        add(action(.removeImage, target: target, reason: reason + extra, bytes: freed, command: command), key: "image:" + image.id, lastUsed: lastUse["image:" + image.id])
     }
 
     /// Drops `holder` from every layer it holds; returns the bytes of layers nobody holds now.
@@ -301,13 +410,19 @@ private struct PlanState {
         var freedDirectories = Set<String>()
         let types: [String?] = planner.policy.buildCacheTypes.isEmpty ? [nil] : planner.policy.buildCacheTypes
         for type in types {
-            let prune = BuildCachePrune(all: planner.policy.allBuildCache, untilSeconds: planner.policy.olderThanSeconds, type: type)
+            // BuildKit's own last use is what both --older-than and --unused-for mean here.
+            let until = [planner.policy.olderThanSeconds, planner.policy.unusedForSeconds].compactMap { $0 }.max()
+            let prune = BuildCachePrune(all: planner.policy.allBuildCache, untilSeconds: until, type: type)
+            let key = "buildCache:" + (type ?? "all")
+            guard allows(key) else { continue }
             let verdicts = prune.verdicts(remaining, now: planner.now)
             var bytes: Int64 = 0
             var freed = 0
+            var lastUsed: Int64?
             for (record, verdict) in zip(remaining, verdicts) where verdict.isReclaimable {
                 freed += 1
                 if let directory = record.directory, freedDirectories.insert(directory).inserted { bytes +|= record.bytes }
+                if let used = record.lastUsedAt.flatMap(Timestamp.parse) { lastUsed = max(lastUsed ?? used, used) }
             }
             let kept = Dictionary(grouping: zip(remaining, verdicts).filter { !$0.1.isReclaimable }, by: \.1).mapValues(\.count)
             remaining = zip(remaining, verdicts).filter { !$0.1.isReclaimable }.map(\.0)
@@ -320,7 +435,7 @@ private struct PlanState {
             let keptParts: [(ReclaimReason, String)] = [(.inUse, "in use"), (.shared, "shared with an image"), (.keptType, "internal or frontend"), (.childKept, "under a kept record"), (.filtered, "filtered out")]
             let keptText = keptParts.compactMap { reasonAndText in kept[reasonAndText.0].map { "\($0) \(reasonAndText.1)" } }
             if !keptText.isEmpty { reason += "; kept: " + keptText.joined(separator: ", ") }
-            actions.append(action(.pruneBuildCache, target: type.map { "build cache (\($0))" } ?? "build cache", reason: reason, bytes: bytes, command: command))
+            add(action(.pruneBuildCache, target: type.map { "build cache (\($0))" } ?? "build cache", reason: reason, bytes: bytes, command: command), key: key, lastUsed: lastUsed)
         }
     }
 
@@ -338,6 +453,7 @@ private struct PlanState {
         guard planner.policy.orphans else { return }
         var unknownOwners = 0
         for (index, orphan) in planner.scan.rules.orphans.enumerated() {
+            guard allows("orphan:\(index)") else { continue }
             let display = (orphan.base == .containerd ? (model.containerd?.root ?? "") + "/" : "") + String(decoding: orphan.path, as: UTF8.self)
             if !model.layerMetadataComplete && orphan.kind.dependsOnLayerMetadata {
                 skipped.append(SkippedItem(target: display, reason: "some layer metadata is unreadable, and this directory may be that layer's"))
@@ -375,11 +491,11 @@ private struct PlanState {
             }
             let exact = arguments.contains { String(validating: $0, as: UTF8.self) == nil }
             let base64 = exact ? (["rm", "-rf", "--"].map { Data($0.utf8).base64EncodedString() } + arguments.map { Data($0).base64EncodedString() }) : nil
-            actions.append(PlanAction(
+            add(PlanAction(
                 kind: .removeOrphan, target: display,
                 targetBase64: String(validating: orphan.path, as: UTF8.self) == nil ? Data(orphan.path).base64EncodedString() : nil,
                 reason: "\(Self.describe(orphan.kind)), modified \(Duration.describe(modified)) ago",
-                reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false))
+                reclaimableBytes: planner.bytes(.orphan(index: index)), command: command, commandBase64: base64, advisory: false), key: "orphan:\(index)", lastUsed: status.modificationTime)
         }
         noteUnknownOwners(unknownOwners)
         let buildKitLeftovers = planner.scan.rules.orphans.filter { $0.kind == .buildKitSnapshot }.count

@@ -75,17 +75,17 @@ public struct HumanComparison: Sendable {
     }
 
     private var images: [String] {
-        itemSection("IMAGES", comparison.images, identity: [.init("IMAGE ID"), .init("IMAGE")]) {
-            [DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
+        itemSection("IMAGES", comparison.images, identity: [.init("LAST USED", .right), .init("IMAGE ID"), .init("IMAGE")]) {
+            [lastUsed($0), DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
         }
     }
 
     private var containers: [String] {
         itemSection(
             "CONTAINERS (logs aside)", comparison.containers,
-            identity: [.init("CONTAINER ID"), .init("NAME")]
+            identity: [.init("LAST USED", .right), .init("CONTAINER ID"), .init("NAME")]
         ) {
-            [DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
+            [lastUsed($0), DisplayNames.shortID($0.id), TerminalEscaping.escape($0.name)]
         }
     }
 
@@ -96,8 +96,8 @@ public struct HumanComparison: Sendable {
     }
 
     private var volumes: [String] {
-        itemSection("VOLUMES", comparison.volumes, identity: [.init("VOLUME NAME")]) {
-            [DisplayNames.volumeName($0.name)]
+        itemSection("VOLUMES", comparison.volumes, identity: [.init("LAST USED", .right), .init("VOLUME NAME")]) {
+            [lastUsed($0), DisplayNames.volumeName($0.name)]
         }
     }
 
@@ -122,6 +122,12 @@ public struct HumanComparison: Sendable {
     }
 
     // MARK: Pieces
+
+    /// How long before the later scan it was last used; `-` when the report does not say.
+    private func lastUsed(_ change: ReportComparison.ItemChange) -> String {
+        guard let seconds = change.lastUsedAt.flatMap(Timestamp.parse), let now = Timestamp.parse(comparison.newGeneratedAt) else { return "-" }
+        return seconds >= now ? "now" : "\(Duration.describe(now - seconds)) ago"
+    }
 
     /// One changed item, whatever its section.
     private struct Row {

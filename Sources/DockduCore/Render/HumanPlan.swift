@@ -28,16 +28,28 @@ public struct HumanPlan: Sendable {
         var lines = [
             "Cleanup plan for \(TerminalEscaping.escape(plan.dataRoot)): a dry run, nothing has been removed.",
             "Sizes: \(mode); scanned \(plan.generatedAt).",
-            "",
         ]
-        if plan.actions.isEmpty {
-            lines.append("Nothing to clean up under this policy.")
+        lines += targetLines.flatMap { TextWrapping.wrap($0, width: width) }
+        lines.append("")
+        if plan.target?.belowHighWater == true {
+            lines.append("Nothing to clean up: the file system is under its high-water mark.")
+        } else if plan.actions.isEmpty {
+            lines.append(plan.target == nil ? "Nothing to clean up under this policy." : "Nothing to clean up to reach the target.")
         } else {
-            var table = TextTable(columns: [.init("ACTION"), .init("FREES", .right), .init("TARGET"), .init("REASON", wraps: true)])
+            // With a target the order is least recently used first: show what it rests on.
+            let showAge = plan.target?.requestedBytes != nil
+            var columns: [TextTable.Column] = [.init("ACTION"), .init("FREES", .right)]
+            if showAge { columns.append(.init("LAST USED", .right)) }
+            columns += [.init("TARGET"), .init("REASON", wraps: true)]
+            var table = TextTable(columns: columns)
             for action in plan.actions {
-                table.rows.append([Self.label(action.kind), size(action.reclaimableBytes), Self.shortened(action), TerminalEscaping.escape(action.reason)])
+                var row = [Self.label(action.kind), size(action.reclaimableBytes)]
+                if showAge { row.append(age(action.lastUsedAt)) }
+                table.rows.append(row + [Self.shortened(action), TerminalEscaping.escape(action.reason)])
             }
-            table.rows.append(["TOTAL", size(plan.reclaimableBytes), "\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")", ""])
+            var total = ["TOTAL", size(plan.reclaimableBytes)]
+            if showAge { total.append("") }
+            table.rows.append(total + ["\(plan.actions.count) action\(plan.actions.count == 1 ? "" : "s")", ""])
             lines += table.render(width: width)
         }
         if !plan.skipped.isEmpty {
@@ -68,4 +80,35 @@ public struct HumanPlan: Sendable {
     }
 
     private func size(_ bytes: Int64) -> String { ByteCount.format(bytes, exact: exactBytes) }
+
+    private func age(_ time: String?) -> String {
+        guard let seconds = time.flatMap(Timestamp.parse), let now = Timestamp.parse(plan.generatedAt) else { return "-" }
+        return seconds >= now ? "now" : "\(Duration.describe(now - seconds)) ago"
+    }
+
+    /// What `--free`, `--until-free` or `--high-water` asked and what the plan makes of it.
+    private var targetLines: [String] {
+        guard let target = plan.target else { return [] }
+        var lines: [String] = []
+        if let filesystem = target.filesystem {
+            lines.append("File system: \(size(filesystem.sizeBytes)), \(size(filesystem.availableBytes)) available, \(Int(filesystem.usedPercent.rounded(.up)))% used.")
+        }
+        if let highWater = target.highWaterPercent, target.belowHighWater == true {
+            lines.append("Under --high-water \(CleanupPlanner.percent(highWater)): nothing is planned until it is used more.")
+        }
+        if let requested = target.requestedBytes {
+            let planned = target.plannedBytes ?? 0
+            // --until-free's bytes come from the file system: say them; --free's are the rule.
+            let wanted = target.rule.hasPrefix("--free") ? target.rule : "\(target.rule) (\(size(requested)))"
+            let taken = "\(plan.actions.count) least recently used of \(target.candidates ?? 0) allowed removal\(target.candidates == 1 ? "" : "s")"
+            if requested == 0 {
+                lines.append("Target \(target.rule): already reached; nothing needs to go.")
+            } else if target.reached == true {
+                lines.append("Target \(wanted): reached by the \(taken), freeing \(size(planned)).")
+            } else {
+                lines.append("Target \(wanted): cannot be reached; every allowed removal frees \(size(planned)), \(size(target.shortBytes ?? 0)) short.")
+            }
+        }
+        return lines
+    }
 }

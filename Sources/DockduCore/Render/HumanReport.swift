@@ -95,7 +95,7 @@ public struct HumanReport: Sendable {
         let content = report.images.contains { $0.contentBytes != nil }
         var columns: [TextTable.Column] = [.init("IMAGE ID"), .init("TAG", flexible: true), .init("SIZE", .right)]
         if content { columns.append(.init("CONTENT", .right)) }
-        columns += [.init("SHARED", .right), .init("UNIQUE", .right), .init("CONTAINERS", .right)]
+        columns += [.init("SHARED", .right), .init("UNIQUE", .right), .init("CONTAINERS", .right), .init("LAST USED", .right)]
         var table = TextTable(columns: columns)
         for image in sorted.prefix(Self.sectionLimit) {
             let extra = image.tags.count > 1 ? " +\(image.tags.count - 1) more" : ""
@@ -103,7 +103,7 @@ public struct HumanReport: Sendable {
             if content { row.append(size(image.contentBytes ?? 0)) }
             let shared = image.sharedBytes +| (image.sharedContentBytes ?? 0)
             let unique = image.uniqueBytes +| ((image.contentBytes ?? 0) -| (image.sharedContentBytes ?? 0))
-            row += [size(shared), size(unique), String(image.containers.count)]
+            row += [size(shared), size(unique), String(image.containers.count), lastUsed(image.lastUsedAt, image.lastUsedSource)]
             table.rows.append(row)
         }
         return section(
@@ -119,14 +119,14 @@ public struct HumanReport: Sendable {
         var table = TextTable(columns: [
             .init("CONTAINER ID"), .init("NAME", flexible: true), .init("IMAGE", flexible: true),
             .init("STATE"), .init("RW", .right), .init("LOGS", .right), .init("TOTAL", .right),
-        ])
+        ] + (showsContainerLastUse ? [.init("LAST USED", .right)] : []))
         for container in sorted.prefix(Self.sectionLimit) {
             let image = imagesByID[container.imageId].flatMap(Self.tag(of:))
             table.rows.append([
                 DisplayNames.shortID(container.id), TerminalEscaping.escape(container.name),
                 image ?? DisplayNames.shortID(container.imageId), container.state.rawValue,
                 size(container.rwBytes), size(container.logBytes), size(container.totalBytes),
-            ])
+            ] + (showsContainerLastUse ? [lastUsed(container.lastUsedAt, container.lastUsedSource)] : []))
         }
         return section(
             "CONTAINERS", count: sorted.count, table: table,
@@ -140,7 +140,7 @@ public struct HumanReport: Sendable {
             zip(report.volumes.map(\.name), report.reclaimable.volumes.map(\.reason)), uniquingKeysWith: { a, _ in a })
         var table = TextTable(columns: [
             .init("VOLUME NAME", flexible: true), .init("SIZE", .right),
-            .init("CONTAINERS", .right), .init("NOTE"),
+            .init("CONTAINERS", .right), .init("LAST USED", .right), .init("NOTE"),
         ])
         for volume in sorted.prefix(Self.sectionLimit) {
             var notes = [String]()
@@ -152,7 +152,7 @@ public struct HumanReport: Sendable {
             }
             table.rows.append([
                 DisplayNames.volumeName(volume), size(volume.bytes), String(volume.containers.count),
-                notes.joined(separator: ", "),
+                lastUsed(volume.lastUsedAt, volume.lastUsedSource), notes.joined(separator: ", "),
             ])
         }
         return section(
@@ -248,6 +248,17 @@ public struct HumanReport: Sendable {
             lines.append("… and \(rest.count) more (\(restSize)\(restUnit))")
         }
         return lines
+    }
+
+    /// Containers' LAST USED needs 90 columns beside two names; narrower, `--json` has it.
+    private var showsContainerLastUse: Bool { width >= 90 }
+
+    /// `now` for what a running container uses, `3d ago` otherwise, `-` when nothing says.
+    private func lastUsed(_ time: String?, _ source: LastUseSource?) -> String {
+        if source == .running { return "now" }
+        guard let seconds = time.flatMap(Timestamp.parse), let now = Timestamp.parse(report.generatedAt) else { return "-" }
+        if seconds >= now { return "now" }
+        return "\(Duration.describe(max(0, now - seconds))) ago"
     }
 
     private func size(_ bytes: Int64) -> String {

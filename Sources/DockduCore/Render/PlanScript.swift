@@ -17,6 +17,10 @@ public struct PlanScript: Sendable {
             "# docker commands go to the engine DOCKER_HOST names (default: /var/run/docker.sock).",
             "set -eu",
         ]
+        if let target = plan.target, let requested = target.requestedBytes {
+            let verdict = target.reached == true ? "reached" : "not reached, \(target.shortBytes ?? 0) bytes short"
+            lines.append("# Target: \(comment(Array(target.rule.utf8))): \(requested) bytes to free, \(target.plannedBytes ?? 0) planned, \(verdict); least recently used first.")
+        }
         for note in plan.notes {
             lines.append("# Left out: \(comment(Array(note.utf8)))")
         }

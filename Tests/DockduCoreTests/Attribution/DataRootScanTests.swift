@@ -29,7 +29,12 @@ import Testing
         #expect(container.rwBytes == 3000)
         #expect(container.logBytes == 16_000)
         #expect(container.volumes == ["data"])
-        #expect(apparent.volumes == [VolumeUsage(name: "data", bytes: 50_000, containers: [root.liveContainer], anonymous: false)])
+        var volume = VolumeUsage(name: "data", bytes: 50_000, containers: [root.liveContainer], anonymous: false)
+        // Last used when web, which mounts it, last ran (or the volume was made, if later).
+        volume.lastUsedAt = apparent.volumes.first?.lastUsedAt
+        volume.lastUsedSource = apparent.volumes.first?.lastUsedSource
+        #expect(apparent.volumes == [volume])
+        #expect(container.lastUsedSource != nil && image.lastUsedSource != nil && volume.lastUsedSource != nil)
     }
 
     @Test func orphansAreFoundAndBuildKitIsNotOne() throws {

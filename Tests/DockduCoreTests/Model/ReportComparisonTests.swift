@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func imagesAreMatchedByID() throws {
-        #expect(try compare().images == [
+        #expect(try compare().images.map(Self.withoutLastUse) == [
             Change(id: ComparisonSamples.appID, name: "app:3", status: .added, oldBytes: 0, newBytes: 400 * mebibyte),
             Change(id: SampleReports.evilImageID, name: "evil\u{1B}[2J:latest", status: .removed, oldBytes: 130 * mebibyte, newBytes: 0),
         ])
@@ -46,11 +46,11 @@ import Testing
 
     @Test func containersLeaveTheirLogsToTheLogsSection() throws {
         let comparison = try compare()
-        #expect(comparison.containers == [
+        #expect(comparison.containers.map(Self.withoutLastUse) == [
             Change(id: ComparisonSamples.workerID, name: "worker", status: .added, oldBytes: 0, newBytes: 120 * mebibyte),
             Change(id: SampleReports.webID, name: "web", status: .changed, oldBytes: 10 * mebibyte, newBytes: 60 * mebibyte),
         ])
-        #expect(comparison.logs == [
+        #expect(comparison.logs.map(Self.withoutLastUse) == [
             Change(id: SampleReports.webID, name: "web", status: .changed, oldBytes: 30 * mebibyte, newBytes: 1630 * mebibyte),
             Change(id: SampleReports.jobID, name: "job\n$(rm -rf /)", status: .changed, oldBytes: 1024 * mebibyte, newBytes: 100 * mebibyte),
             Change(id: ComparisonSamples.workerID, name: "worker", status: .added, oldBytes: 0, newBytes: 200 * mebibyte),
@@ -194,5 +194,21 @@ import Testing
         #expect(text.contains(#""status" : "added""#))
         #expect(text.contains(#""category" : "logs""#))
         #expect(!text.contains("\\/"))
+    }
+
+    /// The sizes and identities alone; last use is checked on its own below.
+    static func withoutLastUse(_ change: Change) -> Change {
+        var change = change
+        change.lastUsedAt = nil
+        return change
+    }
+
+    @Test func lastUseComesFromTheLaterReportOrTheOnlyOne() throws {
+        let comparison = try compare()
+        let removed = try #require(comparison.images.first { $0.status == .removed })
+        #expect(removed.lastUsedAt == ComparisonSamples.old.images.first { $0.id == removed.id }?.lastUsedAt)
+        for change in comparison.containers where change.status != .removed {
+            #expect(change.lastUsedAt == ComparisonSamples.new.containers.first { $0.id == change.id }?.lastUsedAt)
+        }
     }
 }

@@ -344,6 +344,22 @@ import Testing
             policy: policy,
             warnings: everyOptionalField ? [Warning(code: .appeared, path: "overlay2/new", message: "appeared")] : [])
         plan.storeRoots = everyOptionalField ? [SampleReports.containerdRoot] : nil
+        if everyOptionalField {
+            policy.unusedForSeconds = 30 * 86_400
+            policy.freeBytes = 20 << 30
+            policy.highWaterPercent = 85
+            plan.policy = policy
+            plan.actions[0].lastUsedAt = "2026-11-27T19:24:24Z"
+            var target = PlanTarget(rule: "--free 20.0 GiB", filesystem: FileSystemSpace(sizeBytes: 100 << 30, availableBytes: 8 << 30, usedBytes: 90 << 30))
+            target.requestedBytes = 20 << 30
+            target.plannedBytes = plan.reclaimableBytes
+            target.reached = false
+            target.shortBytes = (20 << 30) - plan.reclaimableBytes
+            target.candidates = plan.actions.count
+            target.highWaterPercent = 85
+            target.belowHighWater = false
+            plan.target = target
+        }
         return plan
     }
 

@@ -91,7 +91,7 @@ enum SampleReports {
             Warning(code: .appeared, path: "overlay2/new", message: "appeared during scan"),
             Warning(code: .chainMismatch, path: "image/overlay2/layerdb/sha256/x", message: "mismatch"),
         ]
-        return Report(
+        var report = Report(
             dataRoot: "/var/lib/docker", sizeMode: .disk, generatedAt: "2026-11-29T19:24:24Z",
             totalBytes: categories.sum, categories: categories, images: images,
             containers: containers, volumes: volumes,
@@ -101,6 +101,18 @@ enum SampleReports {
                     bytes: 80 * mebibyte, images: [nginxID, evilImageID])
             ],
             orphans: orphans, warnings: warnings)
+        // Last use of every kind of evidence; the created container has none it could show.
+        let imageUses: [(String?, LastUseSource?)] = [("2026-11-29T19:24:24Z", .container), ("2026-11-28T03:00:00Z", .container), ("2026-11-20T08:00:00Z", .tagged), ("2026-10-01T00:00:00Z", .created)]
+        for (index, use) in imageUses.enumerated() where index < report.images.count {
+            (report.images[index].lastUsedAt, report.images[index].lastUsedSource) = use
+        }
+        report.containers[0].startedAt = "2026-11-25T10:00:00.123456789Z"
+        (report.containers[0].lastUsedAt, report.containers[0].lastUsedSource) = ("2026-11-29T19:24:24Z", .running)
+        report.containers[1].startedAt = "2026-11-28T02:00:00Z"
+        (report.containers[1].lastUsedAt, report.containers[1].lastUsedSource) = ("2026-11-28T03:00:00Z", .finished)
+        (report.volumes[0].lastUsedAt, report.volumes[0].lastUsedSource) = ("2026-11-29T19:24:24Z", .container)
+        (report.volumes[1].lastUsedAt, report.volumes[1].lastUsedSource) = ("2026-11-01T12:00:00Z", .created)
+        return report
     }()
 
     /// Nothing under the root but Docker's own files.
