@@ -34,12 +34,12 @@ extension WhyContext {
         case .layer(let chainID):
             let layer = model.layers[chainID]
             var positions: [WhyLayerPosition] = []
-            for image in model.images.values.sorted(by: { model.name(ofImage: $0.id) < model.name(ofImage: $1.id) }) {
+            // The images `docker images` lists: classic-builder intermediates go with their children.
+            for image in model.images.values.filter(isListed).sorted(by: { model.name(ofImage: $0.id) < model.name(ofImage: $1.id) }) {
                 guard let index = image.chainIDs.firstIndex(of: chainID) else { continue }
                 positions.append(WhyLayerPosition(imageID: image.id, image: model.name(ofImage: image.id), position: index + 1, layers: image.chainIDs.count))
             }
-            let tagged = positions.filter { !(model.images[$0.imageID]?.references.isEmpty ?? true) }
-            let shownPositions = tagged.isEmpty ? positions : tagged
+            let shownPositions = positions
             var text = "image layer \(chainID)"
             if !shownPositions.isEmpty {
                 let groups = Dictionary(grouping: shownPositions) { "\($0.position) of \($0.layers)" }
@@ -60,7 +60,7 @@ extension WhyContext {
             var owner = WhyOwner(kind: .image, description: "image \(model.name(ofImage: id)) (\(id), \(image?.chainIDs.count ?? 0) layer\(image?.chainIDs.count == 1 ? "" : "s"))")
             owner.imageID = id
             let chain = Set(image?.chainIDs ?? [])
-            let others = model.images.values.filter { $0.id != id && !chain.isDisjoint(with: $0.chainIDs) }.map { model.name(ofImage: $0.id) }
+            let others = model.images.values.filter { $0.id != id && isListed($0) && !chain.isDisjoint(with: $0.chainIDs) }.map { model.name(ofImage: $0.id) }
             let users = model.containers.values.filter { $0.isListed && $0.config?.image == id }.map { model.name(ofContainer: $0.id) }
             let slots = [SlotOwner.imageMetadata(id: id)] + (image?.chainIDs ?? []).flatMap { [SlotOwner.layerDiff(chainID: $0), .layerRest(chainID: $0)] }
             return (owner, slots, WhySharing(images: others.sorted(), containers: users.sorted()))
@@ -118,6 +118,11 @@ extension WhyContext {
         }
     }
 
+    /// Tagged, or untagged with no child image: what `docker images` lists.
+    func isListed(_ image: StoredImage) -> Bool {
+        !image.references.isEmpty || !model.images.values.contains { $0.parent == image.id }
+    }
+
     func buildRecords(in directory: String) -> [String] {
         guard let cache = model.buildCache else { return [] }
         return cache.records.filter { cache.isLoadable($0) && $0.equalMutableID == nil && cache.overlayDirectory(of: $0) == directory }.map(\.id)
@@ -165,7 +170,27 @@ extension WhyContext {
         for container in model.containers.values where container.isListed {
             if let image = container.config?.image, set.images.contains(image) { set.containers.insert(container.id) }
         }
+        addPrunedParents(to: &set)
         return set
+    }
+
+    /// `docker image rm` also deletes the untagged parents (classic-builder intermediates) of what
+    /// it removes once they have no other child and no container uses them: they, and the layers
+    /// only they hold, go too.
+    func addPrunedParents(to set: inout RemovalSet) {
+        var changed = true
+        while changed {
+            changed = false
+            for id in set.images.sorted() {
+                guard let parentID = model.images[id]?.parent, !set.images.contains(parentID), let parent = model.images[parentID],
+                    parent.references.isEmpty else { continue }
+                let children = model.images.values.filter { $0.parent == parentID }.map(\.id)
+                let usedOutside = model.containers.values.contains { $0.isListed && $0.config?.image == parentID && !set.containers.contains($0.id) }
+                guard children.allSatisfy(set.images.contains), !usedOutside else { continue }
+                set.images.insert(parentID)
+                changed = true
+            }
+        }
     }
 
     func ancestors(of id: String) -> [String] {
