@@ -28,7 +28,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
             ]
         case .why:
             [
-                ("sudo dockdu why /var/lib/docker/overlay2/3f2a.../diff/usr/lib/libfoo.so", "Which layer of which images holds the file, and what removing them would free."),
+                ("sudo dockdu why /var/lib/docker/overlay2/3f2a.../diff/app.log", "Which layer of which images holds the file, and what removing them would free."),
                 ("sudo dockdu why web app:2 2b1c4f0e9d7a", "A container by name, an image by reference, an ID by its prefix."),
                 ("sudo dockdu why --json pgdata", "A volume, and who mounts it, as JSON for scripts."),
             ]
