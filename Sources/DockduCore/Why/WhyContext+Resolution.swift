@@ -4,6 +4,10 @@ extension WhyContext {
     func resolve(_ target: String) -> Result<ResolvedTarget, WhyProblem> {
         let shown = TerminalEscaping.escape(target)
         if target.isEmpty { return .failure(WhyProblem(target: target, message: "an empty target names nothing")) }
+        // `/web` is how config.v2.json and docker inspect write a container's name.
+        if target.hasPrefix("/"), !target.dropFirst().contains("/"), case .success(let named) = resolveName(target) {
+            return .success(named)
+        }
         if target.hasPrefix("/") || target.contains("/") || target == "." {
             return resolvePath(target).mapError { WhyProblem(target: target, message: "\(shown): \($0.message)") }
         }
