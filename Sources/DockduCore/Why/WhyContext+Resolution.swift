@@ -55,9 +55,9 @@ extension WhyContext {
         return components
     }
 
-    func resolve(components original: [[UInt8]], target: String, kind original_kind: WhyAnswer.TargetKind) -> Result<ResolvedTarget, WhyFailure> {
+    func resolve(components original: [[UInt8]], target: String, kind initialKind: WhyAnswer.TargetKind) -> Result<ResolvedTarget, WhyFailure> {
         var components = original
-        var kind = original_kind
+        var kind = initialKind
         let overlay2 = Array("overlay2".utf8)
         // overlay2/l/<link>/… is the layer's diff the link points to.
         if components.count >= 3, components[0] == overlay2, components[1] == Array("l".utf8), let directory = model.links[components[2]] {
