@@ -73,36 +73,14 @@ public struct DataRootScan: Sendable {
             throw ScanError(path: dataRoot, errno: .noSuchFileOrDirectory, kind: .notDataRoot)
         }
 
-        let canonicalRoot = PathFunctions.canonical(dataRoot) ?? dataRoot
-        var linkWarnings: [Warning] = []
-        let linked = LinkedFolder.find(root: root, canonicalRoot: canonicalRoot) { linkWarnings.append(Warning(code: $0, path: $1, message: $2)) }
+        let metadata = readMetadata(root: root)
+        let canonicalRoot = metadata.canonicalRoot
+        let linked = metadata.linked
         defer { for entry in linked { entry.descriptor.close() } }
-        let files = DataRootFiles(root: root, followedTopFolders: Set(linked.map { Array($0.folder.name.utf8) }))
-        var model = DataRootLoader(files: files).load()
-        for warning in linkWarnings { model.warn(warning.code, warning.path, warning.message) }
-        model.linkedFolders = linked.map(\.folder)
-        if !files.exists(["image", "overlay2"]), let drivers = try? files.list(["image"]), !drivers.isEmpty {
-            let names = drivers.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
-            model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
-        }
-        let containerdRoot = StoreChoice(options: stores, dataRoot: canonicalRoot, files: files).decide(into: &model)
-        var containerdDescriptor: FileDescriptor?
-        if let containerdRoot {
-            do {
-                containerdDescriptor = try FileDescriptor.openDirectory(atPath: containerdRoot.path)
-            } catch {
-                model.warn(error == .noSuchFileOrDirectory ? .missingDirectory : .unreadable, containerdRoot.path, "cannot open the containerd root: \(error); the containerd store's images and layers are counted nowhere; give its root with --containerd-root DIR")
-            }
-        }
+        let files = metadata.files
+        var model = metadata.model
+        let containerdDescriptor = metadata.containerdDescriptor
         defer { containerdDescriptor?.close() }
-        if let containerdRoot, let containerdDescriptor {
-            let containerdFiles = DataRootFiles(root: containerdDescriptor, followedTopFolders: [])
-            ContainerdStoreLoader(files: containerdFiles, root: containerdRoot.path, namespace: containerdRoot.namespace, snapshotter: containerdRoot.snapshotter)
-                .load(into: &model)
-            if let nested = PathFunctions.relative(containerdRoot.path, to: canonicalRoot) {
-                model.nestedRoots[.containerd] = nested.split(separator: "/").map(String.init)
-            }
-        }
         let rules = OwnershipRules(model: model)
         let cacheLocation = cacheDirectory.flatMap { locateCache($0, model: &model) }
         var lookup: LayerCacheLookup?
@@ -176,6 +154,56 @@ public struct DataRootScan: Sendable {
         }
         result.seconds = ProcessEnvironment.monotonicSeconds - started
         return result
+    }
+
+    /// What a scan reads before it walks: the data root's metadata (and the containerd store's,
+    /// when it is in use) and the linked top folders, open. The caller closes the descriptors.
+    public struct Metadata {
+        public var model: DataRootModel
+        public var files: DataRootFiles
+        public var canonicalRoot: String
+        var linked: [(folder: LinkedFolder, descriptor: FileDescriptor)]
+        public var containerdDescriptor: FileDescriptor?
+
+        /// Closes the linked folders' and the containerd root's descriptors.
+        public func close() {
+            for entry in linked { entry.descriptor.close() }
+            containerdDescriptor?.close()
+        }
+    }
+
+    /// Reads the metadata of the data root open at `root` (the model and rules of a scan, without
+    /// the walk): what `dockdu why` needs before it walks only an owner's directories.
+    public func readMetadata(root: FileDescriptor) -> Metadata {
+        let canonicalRoot = PathFunctions.canonical(dataRoot) ?? dataRoot
+        var linkWarnings: [Warning] = []
+        let linked = LinkedFolder.find(root: root, canonicalRoot: canonicalRoot) { linkWarnings.append(Warning(code: $0, path: $1, message: $2)) }
+        let files = DataRootFiles(root: root, followedTopFolders: Set(linked.map { Array($0.folder.name.utf8) }))
+        var model = DataRootLoader(files: files).load()
+        for warning in linkWarnings { model.warn(warning.code, warning.path, warning.message) }
+        model.linkedFolders = linked.map(\.folder)
+        if !files.exists(["image", "overlay2"]), let drivers = try? files.list(["image"]), !drivers.isEmpty {
+            let names = drivers.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+            model.warn(.missingDirectory, "image", "storage driver \(names) is not overlay2; its layers are counted as other")
+        }
+        let containerdRoot = StoreChoice(options: stores, dataRoot: canonicalRoot, files: files).decide(into: &model)
+        var containerdDescriptor: FileDescriptor?
+        if let containerdRoot {
+            do {
+                containerdDescriptor = try FileDescriptor.openDirectory(atPath: containerdRoot.path)
+            } catch {
+                model.warn(error == .noSuchFileOrDirectory ? .missingDirectory : .unreadable, containerdRoot.path, "cannot open the containerd root: \(error); the containerd store's images and layers are counted nowhere; give its root with --containerd-root DIR")
+            }
+        }
+        if let containerdRoot, let containerdDescriptor {
+            let containerdFiles = DataRootFiles(root: containerdDescriptor, followedTopFolders: [])
+            ContainerdStoreLoader(files: containerdFiles, root: containerdRoot.path, namespace: containerdRoot.namespace, snapshotter: containerdRoot.snapshotter)
+                .load(into: &model)
+            if let nested = PathFunctions.relative(containerdRoot.path, to: canonicalRoot) {
+                model.nestedRoots[.containerd] = nested.split(separator: "/").map(String.init)
+            }
+        }
+        return Metadata(model: model, files: files, canonicalRoot: canonicalRoot, linked: linked, containerdDescriptor: containerdDescriptor)
     }
 
     /// Where this data root's cache lives; nil (with a warning) when the directory is under the

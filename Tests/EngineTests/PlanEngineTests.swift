@@ -71,6 +71,7 @@ struct PlanEngineTests {
     /// One test, in order: the engine's part needs the engine running, the orphans' part stops it.
     @Test("a carried-out plan frees what it says: engine actions within 1%, orphans exactly", .enabled(if: enabled, reason))
     func planCarriedOut() throws {
+        try whyFreesWhatItSays()
         try engineActionsFreeWhatThePlanSays()
         try orphansAfterTheEngineStops()
     }

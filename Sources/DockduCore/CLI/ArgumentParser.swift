@@ -100,8 +100,10 @@ public struct ArgumentParser: Sendable {
         }
 
         mutating func takeOperand(_ operand: String) throws(ArgumentError) {
-            guard parsed.command == nil else {
-                throw .unexpectedArgument(operand)
+            if let command = parsed.command {
+                guard command.takesOperands else { throw .unexpectedArgument(operand) }
+                parsed.operands.append(operand)
+                return
             }
             guard let command = Command(rawValue: operand) else {
                 let names = Command.allCases.map(\.rawValue)
@@ -175,11 +177,14 @@ public struct ParsedArguments: Sendable, Equatable {
     public var flags: Set<String>
     /// Values of the options given, by long name, in command-line order.
     public var valuesByOption: [String: [String]]
+    /// Operands after the command, in order, for a command that takes them (`why TARGET...`).
+    public var operands: [String]
 
-    public init(command: Command?, flags: Set<String> = [], valuesByOption: [String: [String]] = [:]) {
+    public init(command: Command?, flags: Set<String> = [], valuesByOption: [String: [String]] = [:], operands: [String] = []) {
         self.command = command
         self.flags = flags
         self.valuesByOption = valuesByOption
+        self.operands = operands
     }
 
     /// Whether the flag `--name` was given.

@@ -22,6 +22,7 @@ public enum CommandLineTool {
         switch parsed.command {
         case .report: return ReportCommand(arguments: parsed).run().rawValue
         case .plan: return PlanCommand(arguments: parsed).run().rawValue
+        case .why: return WhyCommand(arguments: parsed).run().rawValue
         case nil:
             printError(ArgumentError.missingCommand.description)
             return ExitStatus.usage.rawValue

@@ -1,6 +1,12 @@
 /// A `dockdu` command: the first operand.
 public enum Command: String, Sendable, Hashable, CaseIterable {
-    case report, plan
+    case report, plan, why
+
+    /// Whether operands follow the command (`why TARGET...`); the others take options only.
+    public var takesOperands: Bool { self == .why }
+
+    /// How the synopsis names the operands, after the options.
+    public var operandsLabel: String? { self == .why ? "TARGET..." : nil }
 
     /// What `dockdu <command> --help` shows under "examples": a command line and what it does.
     public var examples: [(command: String, meaning: String)] {
@@ -20,6 +26,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
                 ("sudo dockdu plan --script > cleanup.sh", "The same as a shell script: read it, then run sh cleanup.sh."),
                 ("sudo dockdu plan --json --keep 'prod-*'", "The plan as JSON, never touching containers or images matching prod-*."),
             ]
+        case .why:
+            [
+                ("sudo dockdu why /var/lib/docker/overlay2/3f2a.../diff/app.log", "Which layer of which images holds the file, and what removing them would free."),
+                ("sudo dockdu why web app:2 2b1c4f0e9d7a", "A container by name, an image by reference, an ID by its prefix."),
+                ("sudo dockdu why --json pgdata", "A volume, and who mounts it, as JSON for scripts."),
+            ]
         }
     }
 
@@ -28,6 +40,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .report: "Show what uses the space under a Docker data root, and what could be freed."
         case .plan: "Show what a clean-up would remove, and how much it would free."
+        case .why: "Show what owns a path or an ID, its bytes, what shares it, and what removing it would free."
         }
     }
 }
@@ -96,17 +109,17 @@ public enum OptionTable {
             long: "root", valueName: "DIR",
             help: "Docker data root to scan (default: data-root in /etc/docker/daemon.json, "
                 + "else /var/lib/docker).",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "json", help: "Print the versioned JSON document instead of tables.",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "apparent-size",
             help: "Count st_size, as docker system df does, instead of allocated blocks (du -sx).",
             scope: .commands([.report, .plan])),
         OptionSpec(
             long: "bytes", help: "Print sizes as exact byte counts.",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "quiet", short: "q", help: "Print only the summary.",
             scope: .commands([.report])),
@@ -118,7 +131,7 @@ public enum OptionTable {
             long: "output", valueName: "FILE",
             help: "Write to FILE, not stdout: a regular file atomically (a temporary file beside it, then rename), "
                 + "a FIFO or device such as /dev/null in place; a directory is refused.",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "compare", valueName: "OLD.json",
             help: "Show what grew and shrank since the report in OLD.json (a saved --json).",
@@ -144,11 +157,11 @@ public enum OptionTable {
             long: "containerd-root", valueName: "DIR",
             help: "Also read this containerd root as Docker's image store (default: found from daemon.json "
                 + "and the data root: /var/lib/containerd, or DATA-ROOT/containerd/daemon).",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "containerd-namespace", valueName: "NAME",
             help: "containerd namespace Docker uses (default: containerd-namespace in daemon.json, else moby).",
-            scope: .commands([.report, .plan])),
+            scope: .commands([.report, .plan, .why])),
         OptionSpec(
             long: "script", help: "Print the plan as a POSIX shell script to review and run.",
             scope: .commands([.plan])),
@@ -244,7 +257,7 @@ public enum OptionTable {
             return "usage: dockdu <command> [options]\n       dockdu --help | --version"
         }
         let lead = "usage: dockdu \(command.rawValue) "
-        let labels = options(for: command).filter { $0.scope != .global }.map(\.synopsisLabel)
+        let labels = options(for: command).filter { $0.scope != .global }.map(\.synopsisLabel) + (command.operandsLabel.map { [$0] } ?? [])
         return wrapWords(labels, width: width, first: lead, rest: String(repeating: " ", count: lead.count)).joined(separator: "\n")
     }
 

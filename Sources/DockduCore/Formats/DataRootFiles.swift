@@ -77,6 +77,23 @@ public struct DataRootFiles: Sendable {
         return try current.closeAfter(body)
     }
 
+    /// Runs `body` with the directory at `components` (exact bytes, relative to the root) open.
+    public func withDirectory<R>(components: [[UInt8]], _ body: (FileDescriptor) throws(Errno) -> R) throws(Errno) -> R {
+        var current = try FileDescriptor.openDirectory(Array(".".utf8), relativeTo: root)
+        for (index, component) in components.enumerated() {
+            let next: FileDescriptor
+            do {
+                next = try openComponent(component, at: index, in: current)
+            } catch {
+                current.close()
+                throw error
+            }
+            current.close()
+            current = next
+        }
+        return try current.closeAfter(body)
+    }
+
     /// Opens one component of a path: never following a link, but for a followed top folder.
     private func openComponent(_ name: [UInt8], at index: Int, in directory: FileDescriptor) throws(Errno) -> FileDescriptor {
         if index == 0 && followedTopFolders.contains(name) {

@@ -137,6 +137,9 @@ public struct CleanupPlanner: Sendable {
         return Array(canonicalRoot.utf8) + [0x2F] + relative
     }
 
+    /// Why nothing owns an orphan of this kind, as the plan says it.
+    static func describeOrphan(_ kind: OrphanKind) -> String { PlanState.describe(kind) }
+
     func bytes(_ owner: SlotOwner) -> Int64 {
         scan.rules.slot(of: owner).map { scan.tally.bytes($0, mode: mode) } ?? 0
     }

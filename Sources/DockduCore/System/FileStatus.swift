@@ -36,6 +36,8 @@ public struct FileStatus: Sendable, Equatable {
     public var isDirectory: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
     public var isRegularFile: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFREG) }
     public var isSymbolicLink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
+    /// overlayfs writes a whiteout (a file deleted in an upper layer) as a character device.
+    public var isCharacterDevice: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFCHR) }
 }
 
 extension FileStatus {

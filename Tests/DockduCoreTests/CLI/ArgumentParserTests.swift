@@ -95,7 +95,7 @@ import Testing
 
     @Test func noArgumentsIsAUsageError() {
         #expect(error() == .missingCommand)
-        #expect(ArgumentError.missingCommand.description == "missing command (one of: report, plan); try 'dockdu --help'")
+        #expect(ArgumentError.missingCommand.description == "missing command (one of: report, plan, why); try 'dockdu --help'")
     }
 
     @Test func commandOptionsWithoutACommand() {

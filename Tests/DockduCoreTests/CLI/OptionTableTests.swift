@@ -38,7 +38,8 @@ extension ArgumentParserTests {
         @Test func usageLines() {
             for command in Command.allCases {
                 let usage = OptionTable.usage(for: command, width: .max)
-                #expect(usage.hasPrefix("usage: dockdu \(command.rawValue) [--root DIR] [--json] [--apparent-size] [--bytes]"))
+                let modes = command == .why ? "" : " [--apparent-size]"
+                #expect(usage.hasPrefix("usage: dockdu \(command.rawValue) [--root DIR] [--json]\(modes) [--bytes]"))
                 for option in OptionTable.options(for: command) where option.scope != .global {
                     #expect(usage.contains(option.synopsisLabel), "\(option.long)")
                 }
@@ -46,7 +47,7 @@ extension ArgumentParserTests {
                 let wrapped = OptionTable.usage(for: command).split(separator: "\n")
                 #expect(wrapped.count > 1 && wrapped.allSatisfy { $0.count <= 80 })
                 let indent = String(repeating: " ", count: "usage: dockdu \(command.rawValue) ".count)
-                #expect(wrapped.dropFirst().allSatisfy { $0.hasPrefix(indent + "[") })
+                #expect(wrapped.dropFirst().allSatisfy { $0.hasPrefix(indent + "[") || $0.hasPrefix(indent + (command.operandsLabel ?? "[")) })
                 #expect(wrapped.map { $0.trimmingPrefix(indent) }.joined(separator: " ") == usage)
             }
             #expect(OptionTable.usage(for: .plan, width: .max).hasSuffix("[--keep PATTERN]... [--label KEY[=VALUE]]... [--label! KEY[=VALUE]]..."))

@@ -55,7 +55,7 @@ import Testing
         for command in Command.allCases {
             var described = Set<String>()
             for (title, flags) in page.optionSubsections() {
-                let commands = title.split(separator: " ").compactMap { Command(rawValue: String($0)) }
+                let commands = title.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Command(rawValue: String($0)) }
                 if title == "Global options" || commands.contains(command) {
                     described.formUnion(flags)
                 }

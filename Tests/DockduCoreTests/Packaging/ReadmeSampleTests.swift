@@ -43,6 +43,19 @@ import Testing
         #expect(sample.last == rendered.last)
     }
 
+    /// One block per target, each with the fields HumanWhy prints, in its order.
+    @Test func theWhySampleHasTheCurrentFields() throws {
+        let sample = try Self.sample("why")
+        #expect(sample.first?.hasPrefix("/var/lib/docker/overlay2/") == true, "the first target is a path in merged/")
+        let labels = sample.compactMap { line in ["path", "owner", "bytes", "shared by", "to free"].first { line.hasPrefix("  \($0) ") } }
+        let document = WhyDocument(
+            schemaVersion: 1, dataRoot: "/var/lib/docker", generatedAt: "", answers: [], unknownTargets: [], seconds: 0, walkedPaths: 0)
+        #expect(HumanWhy(document: document, exactBytes: false, width: 80).render().isEmpty)
+        #expect(labels.filter { $0 == "owner" }.count == 2, "two targets: \(labels)")
+        #expect(labels.filter { $0 != "path" } == Array(repeating: ["owner", "bytes", "shared by", "to free"], count: 2).flatMap { $0 })
+        #expect(sample.contains { $0.contains("frees") })
+    }
+
     /// Parsed as a report (the trust boundary's checks included), and under python's
     /// jsonschema when it is there: only its lists were cut to one item.
     @Test func theJSONSampleIsAReportOfTodaysSchema() throws {

@@ -56,6 +56,27 @@ import Testing
         try expectValid(JSONRendering.render(Self.plan(everyOptionalField: everyOptionalField)), against: "plan.schema.json")
     }
 
+    /// `dockdu why --json` on the hand-made root, every kind of owner and an unknown target.
+    @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)))
+    func whyAnswersMatchTheWhySchema() throws {
+        let root = try HandMadeDataRoot()
+        let targets = [
+            "overlay2/\(root.layers[0])/diff/content", root.layers[1], "app:1", "web", "data", "\(root.liveMount)-init",
+            "overlay2/leftover", root.snapshot, "containers/\(root.liveContainer)/\(root.liveContainer)-json.log", "image", "nothing",
+        ]
+        let document = try Why(dataRoot: root.tree.path, workerCount: 2).answer(targets, generatedAt: "2026-11-29T19:24:24Z")
+        #expect(Set(document.answers.map(\.owner.kind)).count == 9 && document.unknownTargets.count == 1)
+        let rendered = try JSONRendering.render(document)
+        try expectValid(rendered, against: "why.schema.json")
+        try expectInvalid(rendered, against: "why.schema.json", saying: "/answers/0/owner/kind: 'owner' is not one of") { object in
+            var answers = object["answers"] as! [[String: Any]]
+            var owner = answers[0]["owner"] as! [String: Any]
+            owner["kind"] = "owner"
+            answers[0]["owner"] = owner
+            object["answers"] = answers
+        }
+    }
+
     @Test(.enabled(if: JSONSchemaTests.python != nil || ExternalTool.isCI, .init(rawValue: pythonMissing)))
     func comparisonsMatchTheComparisonSchema() throws {
         let comparisons = [
