@@ -17,60 +17,12 @@ extension WhyContext {
 
     // MARK: owner and sharing
 
+    /// What owns the subject, the slots whose bytes are its own, and what shares it.
     func explain(_ subject: WhySubject) -> (WhyOwner, [SlotOwner], WhySharing) {
         switch subject {
-        case .layer(let chainID):
-            let layer = model.layers[chainID]
-            var positions: [WhyLayerPosition] = []
-            // The images `docker images` lists: classic-builder intermediates go with their children.
-            for image in model.images.values.filter(isListed).sorted(by: { model.name(ofImage: $0.id) < model.name(ofImage: $1.id) }) {
-                guard let index = image.chainIDs.firstIndex(of: chainID) else { continue }
-                positions.append(WhyLayerPosition(imageID: image.id, image: model.name(ofImage: image.id), position: index + 1, layers: image.chainIDs.count))
-            }
-            let shownPositions = positions
-            var text = "image layer \(chainID)"
-            if !shownPositions.isEmpty {
-                let groups = Dictionary(grouping: shownPositions) { "\($0.position) of \($0.layers)" }
-                let parts = groups.keys.sorted().map { key in "layer \(key) of \(Self.list(groups[key]?.map(\.image) ?? []))" }
-                text += " (" + parts.joined(separator: "; ") + ")"
-            } else {
-                text += " (no image lists it)"
-            }
-            var owner = WhyOwner(kind: .imageLayer, description: text)
-            owner.chainID = chainID
-            owner.diffID = layer?.diffID
-            owner.cacheID = layer?.cacheID
-            owner.positions = positions
-            let containers = model.containers.values.filter { $0.isListed && model.chain(below: $0).contains(chainID) }.map { model.name(ofContainer: $0.id) }
-            return (owner, [.layerDiff(chainID: chainID), .layerRest(chainID: chainID)], WhySharing(images: positions.map(\.image).sorted(), containers: containers.sorted()))
-        case .image(let id):
-            let image = model.images[id]
-            var owner = WhyOwner(kind: .image, description: "image \(model.name(ofImage: id)) (\(id), \(image?.chainIDs.count ?? 0) layer\(image?.chainIDs.count == 1 ? "" : "s"))")
-            owner.imageID = id
-            let chain = Set(image?.chainIDs ?? [])
-            let others = model.images.values.filter { $0.id != id && isListed($0) && !chain.isDisjoint(with: $0.chainIDs) }.map { model.name(ofImage: $0.id) }
-            let users = model.containers.values.filter { $0.isListed && $0.config?.image == id }.map { model.name(ofContainer: $0.id) }
-            let slots = [SlotOwner.imageMetadata(id: id)] + (image?.chainIDs ?? []).flatMap { [SlotOwner.layerDiff(chainID: $0), .layerRest(chainID: $0)] }
-            return (owner, slots, WhySharing(images: others.sorted(), containers: users.sorted()))
-        case .container(let id, let part):
-            let container = model.containers[id]
-            let name = model.name(ofContainer: id)
-            let state = container?.config?.containerState.rawValue ?? "state unknown"
-            let image = container?.config?.image.map { model.name(ofImage: $0) }
-            let about = "\(state)\(image.map { ", image \($0)" } ?? "")"
-            let owner: WhyOwner
-            switch part {
-            case .whole: owner = WhyOwner(kind: .container, description: "container \(name) (\(about))")
-            case .writable: owner = WhyOwner(kind: .containerLayer, description: "writable layer of container \(name) (\(about))")
-            case .initLayer: owner = WhyOwner(kind: .containerInitLayer, description: "init layer of container \(name) (\(about))")
-            case .logs: owner = WhyOwner(kind: .containerLogs, description: "log of container \(name) (\(about))")
-            }
-            var filled = owner
-            filled.containerID = id
-            filled.containerName = name
-            filled.imageID = container?.config?.image
-            filled.cacheID = part == .initLayer ? container?.initID : part == .writable ? container?.mountID : nil
-            return (filled, [.containerDiff(id: id), .containerRest(id: id), .containerLogs(id: id)], WhySharing(images: image.map { [$0] } ?? [], containers: []))
+        case .layer(let chainID): return explainLayer(chainID)
+        case .image(let id): return explainImage(id)
+        case .container(let id, let part): return explainContainer(id, part)
         case .volume(let name):
             let users = model.containers.values.filter { $0.isListed && ($0.config?.volumeNames ?? []).contains(name) }.map { model.name(ofContainer: $0.id) }.sorted()
             let kind = model.volumes[name]?.anonymous == true ? "anonymous volume" : "volume"
@@ -104,6 +56,65 @@ extension WhyContext {
             }
             return (WhyOwner(kind: .other, description: text), [], .none)
         }
+    }
+
+
+    private func explainLayer(_ chainID: String) -> (WhyOwner, [SlotOwner], WhySharing) {
+        let layer = model.layers[chainID]
+        var positions: [WhyLayerPosition] = []
+        // The images `docker images` lists: classic-builder intermediates go with their children.
+        for image in model.images.values.filter(isListed).sorted(by: { model.name(ofImage: $0.id) < model.name(ofImage: $1.id) }) {
+            guard let index = image.chainIDs.firstIndex(of: chainID) else { continue }
+            positions.append(WhyLayerPosition(imageID: image.id, image: model.name(ofImage: image.id), position: index + 1, layers: image.chainIDs.count))
+        }
+        let shownPositions = positions
+        var text = "image layer \(chainID)"
+        if !shownPositions.isEmpty {
+            let groups = Dictionary(grouping: shownPositions) { "\($0.position) of \($0.layers)" }
+            let parts = groups.keys.sorted().map { key in "layer \(key) of \(Self.list(groups[key]?.map(\.image) ?? []))" }
+            text += " (" + parts.joined(separator: "; ") + ")"
+        } else {
+            text += " (no image lists it)"
+        }
+        var owner = WhyOwner(kind: .imageLayer, description: text)
+        owner.chainID = chainID
+        owner.diffID = layer?.diffID
+        owner.cacheID = layer?.cacheID
+        owner.positions = positions
+        let containers = model.containers.values.filter { $0.isListed && model.chain(below: $0).contains(chainID) }.map { model.name(ofContainer: $0.id) }
+        return (owner, [.layerDiff(chainID: chainID), .layerRest(chainID: chainID)], WhySharing(images: positions.map(\.image).sorted(), containers: containers.sorted()))
+    }
+
+    private func explainImage(_ id: String) -> (WhyOwner, [SlotOwner], WhySharing) {
+        let image = model.images[id]
+        var owner = WhyOwner(kind: .image, description: "image \(model.name(ofImage: id)) (\(id), \(image?.chainIDs.count ?? 0) layer\(image?.chainIDs.count == 1 ? "" : "s"))")
+        owner.imageID = id
+        let chain = Set(image?.chainIDs ?? [])
+        let others = model.images.values.filter { $0.id != id && isListed($0) && !chain.isDisjoint(with: $0.chainIDs) }.map { model.name(ofImage: $0.id) }
+        let users = model.containers.values.filter { $0.isListed && $0.config?.image == id }.map { model.name(ofContainer: $0.id) }
+        let slots = [SlotOwner.imageMetadata(id: id)] + (image?.chainIDs ?? []).flatMap { [SlotOwner.layerDiff(chainID: $0), .layerRest(chainID: $0)] }
+        return (owner, slots, WhySharing(images: others.sorted(), containers: users.sorted()))
+    }
+
+    private func explainContainer(_ id: String, _ part: WhySubject.ContainerPart) -> (WhyOwner, [SlotOwner], WhySharing) {
+        let container = model.containers[id]
+        let name = model.name(ofContainer: id)
+        let state = container?.config?.containerState.rawValue ?? "state unknown"
+        let image = container?.config?.image.map { model.name(ofImage: $0) }
+        let about = "\(state)\(image.map { ", image \($0)" } ?? "")"
+        let owner: WhyOwner
+        switch part {
+        case .whole: owner = WhyOwner(kind: .container, description: "container \(name) (\(about))")
+        case .writable: owner = WhyOwner(kind: .containerLayer, description: "writable layer of container \(name) (\(about))")
+        case .initLayer: owner = WhyOwner(kind: .containerInitLayer, description: "init layer of container \(name) (\(about))")
+        case .logs: owner = WhyOwner(kind: .containerLogs, description: "log of container \(name) (\(about))")
+        }
+        var filled = owner
+        filled.containerID = id
+        filled.containerName = name
+        filled.imageID = container?.config?.image
+        filled.cacheID = part == .initLayer ? container?.initID : part == .writable ? container?.mountID : nil
+        return (filled, [.containerDiff(id: id), .containerRest(id: id), .containerLogs(id: id)], WhySharing(images: image.map { [$0] } ?? [], containers: []))
     }
 
     /// Tagged, or untagged with no child image: what `docker images` lists.
