@@ -46,7 +46,7 @@ struct CommandLineEndToEndTests {
         let typo = try dockdu("report", "--rot", "/x")
         #expect(typo.status == 64 && typo.stderr.contains("did you mean --root?") && typo.stderr.contains("usage: dockdu report"))
         let format = try dockdu("report", "--format", "yaml")
-        #expect(format.status == 64 && format.stderr.contains("table, json or prometheus"))
+        #expect(format.status == 64 && format.stderr.contains("table, json, prometheus or html"))
         let duration = try dockdu("plan", "--older-than", "soon")
         #expect(duration.status == 64 && duration.stderr.contains("--older-than takes a duration"))
     }
