@@ -1,13 +1,14 @@
 extension HTMLReport {
     /// Readable at 1280×800 and at phone width: tables scroll sideways inside their section.
-    /// Colours pass WCAG AA against their text; every cell also says what it is in words.
+    /// Colours pass WCAG AA against their text; every cell also says what it is in words. A name
+    /// is isolated, so right-to-left letters in it cannot reorder the cells around it.
     static let styleSheet = """
         body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1400px;padding:0 16px;color:#1b1b1b;background:#fff}
         h1{font-size:1.4em;word-break:break-all}h2{font-size:1.15em;margin-top:1.6em}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;font-size:14px}th,td{padding:3px 8px;border-bottom:1px solid #ccc;text-align:left;vertical-align:top}
         th{background:#eef0f3;cursor:pointer;white-space:nowrap}th:focus,rect:focus{outline:3px solid #0b57d0}
-        td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}td.name{word-break:break-all;min-width:8em}
+        td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}td.name{word-break:break-all;min-width:8em;unicode-bidi:isolate}
         td.uses{text-align:center;background:#dbe8ff;font-weight:600}.note{color:#444}
         svg.treemap{width:100%;height:auto;border:1px solid #999}svg text{font-size:11px;fill:#111;pointer-events:none}
         rect.cell{stroke:#fff;stroke-width:1}rect.group{fill:none;stroke:#333;stroke-width:1.5}
