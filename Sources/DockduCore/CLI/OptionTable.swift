@@ -125,7 +125,7 @@ public enum OptionTable {
             scope: .commands([.report])),
         OptionSpec(
             long: "format", valueName: "FORMAT",
-            help: "table (the default), json (as --json) or prometheus (node_exporter textfile metrics).",
+            help: "table (the default), json (as --json), prometheus (node_exporter textfile metrics) or html (a self-contained page).",
             scope: .commands([.report])),
         OptionSpec(
             long: "output", valueName: "FILE",

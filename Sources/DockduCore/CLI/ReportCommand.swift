@@ -1,11 +1,12 @@
 import FoundationEssentials
 
-/// `dockdu report`: scan, then print the human report, the JSON document, Prometheus metrics, or
+/// `dockdu report`: scan, then print the human report, the JSON document, Prometheus metrics, an
+/// HTML page, or
 /// what changed since an earlier report.
 struct ReportCommand {
     var arguments: ParsedArguments
 
-    enum Format: String { case table, json, prometheus }
+    enum Format: String { case table, json, prometheus, html }
 
     /// Most series `--top` may ask for of each kind; more is a mistake, not a dashboard.
     static let maximumTopN = 100_000
@@ -23,10 +24,10 @@ struct ReportCommand {
     func options() -> Result<Options, ArgumentMessage> {
         let requested = arguments.value("format") ?? (arguments.flag("json") ? "json" : "table")
         guard let format = Format(rawValue: requested), !(arguments.flag("json") && format != .json) else {
-            return .failure(ArgumentMessage("--format takes table, json or prometheus (and --json is --format json), not '\(requested)'"))
+            return .failure(ArgumentMessage("--format takes table, json, prometheus or html (and --json is --format json), not '\(requested)'"))
         }
         if arguments.value("compare") != nil && format == .prometheus {
-            return .failure(ArgumentMessage("--compare shows a table or JSON, not Prometheus metrics"))
+            return .failure(ArgumentMessage("--compare shows a table, JSON or HTML, not Prometheus metrics"))
         }
         return arguments.count("top", in: 0...Self.maximumTopN).flatMap { topN in
             arguments.cacheMaxAgeSeconds().map { maxAge in
@@ -90,12 +91,15 @@ struct ReportCommand {
         do {
             if let earlier {
                 let comparison = try ReportComparison(old: earlier, new: report)
-                return .success(options.format == .json
-                    ? try JSONRendering.render(comparison)
-                    : Array(HumanComparison(comparison: comparison, exactBytes: exactBytes).render().utf8))
+                switch options.format {
+                case .json: return .success(try JSONRendering.render(comparison))
+                case .html: return .success(Array(HTMLReport(report: report, comparison: comparison).render().utf8))
+                default: return .success(Array(HumanComparison(comparison: comparison, exactBytes: exactBytes).render().utf8))
+                }
             }
             switch options.format {
             case .json: return .success(try JSONRendering.render(report))
+            case .html: return .success(Array(HTMLReport(report: report).render().utf8))
             case .prometheus: return .success(Array(PrometheusMetrics(report: report, scanSeconds: scanSeconds, topN: options.topN).render().utf8))
             case .table:
                 return .success(Array(HumanReport(report: report, exactBytes: exactBytes, width: width, summaryOnly: arguments.flag("quiet")).render().utf8))

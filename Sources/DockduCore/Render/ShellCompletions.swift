@@ -33,7 +33,7 @@ public enum ShellCompletions {
 
     /// The values of options that take one of a fixed set, by long name. The option table says
     /// them only in help text, so they are listed here (and the tests hold them to the parser).
-    static let choicesByOption: [String: [String]] = ["format": ["table", "json", "prometheus"]]
+    static let choicesByOption: [String: [String]] = ["format": ["table", "json", "prometheus", "html"]]
 
     /// What a shell offers for an option's value: decided by ``choicesByOption``, else by its
     /// ``OptionSpec/valueName``.
@@ -282,7 +282,7 @@ extension CompletionTable {
     }
 
     /// One `_arguments` spec: `'--root=[help]:DIR:_directories'`, `'*--keep=[help]:PATTERN: '`,
-    /// `'--format=[help]:FORMAT:(table json prometheus)'`,
+    /// `'--format=[help]:FORMAT:(table json prometheus html)'`,
     /// `'(-q --quiet)'{-q,--quiet}'[help]'`; `--help` and `--version` end the completion.
     private func zshSpec(_ option: OptionSpec) -> String {
         let spellings = ["--" + option.long] + (option.short.map { ["-" + String($0)] } ?? [])

@@ -46,7 +46,7 @@ struct CommandLineEndToEndTests {
         let typo = try dockdu("report", "--rot", "/x")
         #expect(typo.status == 64 && typo.stderr.contains("did you mean --root?") && typo.stderr.contains("usage: dockdu report"))
         let format = try dockdu("report", "--format", "yaml")
-        #expect(format.status == 64 && format.stderr.contains("table, json or prometheus"))
+        #expect(format.status == 64 && format.stderr.contains("table, json, prometheus or html"))
         let duration = try dockdu("plan", "--older-than", "soon")
         #expect(duration.status == 64 && duration.stderr.contains("--older-than takes a duration"))
     }
@@ -104,6 +104,13 @@ struct CommandLineEndToEndTests {
         let human = try dockdu("report", "--root", root.tree.path, "--compare", saved, "--no-cache")
         #expect(human.status == 0)
         #expect(human.stdout.contains("+3.0 MiB"), "\(human.stdout)")
+        let page = outputs.path + "/report.html"
+        let html = try dockdu("report", "--root", root.tree.path, "--compare", saved, "--format", "html", "--output", page, "--no-cache")
+        #expect(html.status == 0 && html.stdout.isEmpty, "\(html.stderr)")
+        let written = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(written.hasPrefix("<!DOCTYPE html>") && written.hasSuffix("</html>\n"))
+        #expect(written.contains("<section id=\"growth\">") && written.contains("data-v=\"\(3 << 20)\""), "no growth bar of the 3 MiB")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs.path).sorted() == ["old.json", "report.html"], "a temporary file was left")
         let json = try dockdu("report", "--root", root.tree.path, "--compare", saved, "--json", "--no-cache", "--apparent-size")
         #expect(json.status == 65 && json.stderr.contains("cannot compare"), "size modes differ: \(json.stderr)")
         let notReport = try dockdu("report", "--root", root.tree.path, "--compare", root.tree.path + "/image/overlay2/repositories.json")

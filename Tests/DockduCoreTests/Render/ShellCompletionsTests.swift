@@ -167,7 +167,7 @@ import Testing
         #expect(try complete(["report", "--output", ""]) == ["alpha", "old.json"])
         #expect(try complete(["report", "--compare", "o"]) == ["old.json"])
         #expect(try complete(["plan", "--output=o"]) == ["--output=old.json"])
-        #expect(try complete(["report", "--format", ""]) == ["json", "prometheus", "table"])
+        #expect(try complete(["report", "--format", ""]) == ["html", "json", "prometheus", "table"])
         #expect(try complete(["report", "--format", "p"]) == ["prometheus"])
         #expect(try complete(["report", "--format", "=", "t"]) == ["table"])
         #expect(try complete(["report", "--format=j"]) == ["--format=json"])
@@ -236,7 +236,7 @@ import Testing
             ("dockdu plan --label", ["--label!", "without this label"]),
             ("dockdu report --root ", ["alpha/", "beta/"]),
             ("dockdu report --", ["--apparent-size", "--quiet", "(default: data-root"]),
-            ("dockdu report --format ", ["json", "prometheus", "table"]),
+            ("dockdu report --format ", ["html", "json", "prometheus", "table"]),
         ]
         for (line, expected) in cases {
             let listing = try Self.zshListing(line, expecting: expected, in: tree.path)
@@ -277,7 +277,7 @@ import Testing
         #expect(try Self.fishCompletions("dockdu report --root ", in: tree.path) == ["alpha/"])
         #expect(try Self.fishCompletions("dockdu plan --older-than ", in: tree.path) == [])
         #expect(try Self.fishCompletions("dockdu plan --label", in: tree.path) == ["--label", "--label!"])
-        #expect(try Self.fishCompletions("dockdu report --format ", in: tree.path).sorted() == ["json", "prometheus", "table"])
+        #expect(try Self.fishCompletions("dockdu report --format ", in: tree.path).sorted() == ["html", "json", "prometheus", "table"])
         #expect(try Self.fishCompletions("dockdu report --output ", in: tree.path) == ["afile", "alpha/"])
         #expect(try Self.fishCompletions("dockdu report --top ", in: tree.path) == [])
     }
