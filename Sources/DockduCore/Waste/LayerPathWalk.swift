@@ -12,6 +12,8 @@ struct LayerEntry {
     /// From the image's root, `/`-separated, starting with `/`.
     var path: [UInt8]
     var kind: Kind
+    /// 1 for an entry of the layer's top directory, 2 below one of its folders, and so on.
+    var depth: Int
 }
 
 /// Walks one layer's `diff/` depth-first through directory descriptors (`openat` with
@@ -21,7 +23,7 @@ struct LayerPathWalk {
     /// Entries that could not be read; the walk goes on without them.
     private(set) var problems: [(path: [UInt8], errno: Errno)] = []
 
-    mutating func walk(_ directory: FileDescriptor, path: [UInt8], visit: (LayerEntry) -> Void) {
+    mutating func walk(_ directory: FileDescriptor, path: [UInt8], depth: Int = 1, visit: (LayerEntry) -> Void) {
         let names: [[UInt8]]
         do throws(Errno) {
             names = try directory.directoryEntries().sorted { $0.lexicographicallyPrecedes($1) }
@@ -42,13 +44,13 @@ struct LayerPathWalk {
                     problems.append((childPath, error))
                     continue
                 }
-                visit(LayerEntry(path: childPath, kind: .directory(opaque: child.isOpaqueDirectory)))
-                walk(child, path: childPath, visit: visit)
+                visit(LayerEntry(path: childPath, kind: .directory(opaque: child.isOpaqueDirectory), depth: depth))
+                walk(child, path: childPath, depth: depth + 1, visit: visit)
                 child.close()
             } else if status.isWhiteout {
-                visit(LayerEntry(path: childPath, kind: .whiteout))
+                visit(LayerEntry(path: childPath, kind: .whiteout, depth: depth))
             } else {
-                visit(LayerEntry(path: childPath, kind: .file(status)))
+                visit(LayerEntry(path: childPath, kind: .file(status), depth: depth))
             }
         }
     }

@@ -59,6 +59,30 @@ public struct WasteFinder {
         var deleted: Bool
     }
 
+    /// What the layers above say of one path: the nearest that holds it, and the nearest that
+    /// hides everything below it (a whiteout, an opaque directory, a non-directory).
+    private struct Mark {
+        var nearest: Hider
+        var subtree: Hider?
+    }
+
+    /// A path with its hash computed once over its bytes: `[UInt8]`'s own hashing feeds the
+    /// hasher a byte at a time, which dominated the pass.
+    private struct PathKey: Hashable {
+        let bytes: [UInt8]
+        let hashValue64: UInt64
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            hashValue64 = hash
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hashValue64) }
+        static func == (a: PathKey, b: PathKey) -> Bool { a.hashValue64 == b.hashValue64 && a.bytes == b.bytes }
+    }
+
     private struct InodeKey: Hashable {
         var device: UInt64
         var inode: UInt64
@@ -67,40 +91,47 @@ public struct WasteFinder {
     /// One image: `cacheIDs` base first.
     mutating func measure(cacheIDs: [String]) -> ImageWaste {
         var waste = ImageWaste()
-        // Paths in the layers above the one being read, and the nearest layer holding each.
-        var exact: [[UInt8]: Hider] = [:]
-        // Of those, the ones that hide everything below them: whiteouts, opaque directories,
-        // non-directories.
-        var subtree: [[UInt8]: Hider] = [:]
+        // One layer hides nothing: not walked (its efficiency is 1).
+        guard cacheIDs.count > 1 else { return waste }
+        // Paths in the layers above the one being read.
+        var marks: [PathKey: Mark] = [:]
         var candidates: [ImageWaste.Path] = []
         for index in cacheIDs.indices.reversed() {
-            var added: [([UInt8], Hider, Bool)] = []
+            var added: [(PathKey, Hider, Bool)] = []
             var visible = Set<InodeKey>()
             var hidden: [InodeKey: ImageWaste.Path] = [:]
             var counted = Set<InodeKey>()
             var walk = LayerPathWalk()
             let hasUpper = index < cacheIDs.count - 1
+            // Nothing is below the base layer, so its paths need not be kept.
+            let hasLower = index > 0
+            // The hider of each open directory's whole subtree, by depth (index 0: the root).
+            var hiddenAt: [Hider?] = [nil]
             do throws(Errno) {
                 try files.withDirectory(["overlay2", cacheIDs[index], "diff"]) { diff in
                     walk.walk(diff, path: []) { entry in
-                        let hider = hasUpper ? Self.hider(of: entry.path, exact: exact, subtree: subtree) : nil
+                        if hiddenAt.count > entry.depth { hiddenAt.removeSubrange(entry.depth...) }
+                        let key = PathKey(entry.path)
+                        let mark = hasUpper ? marks[key] : nil
+                        let inherited = hiddenAt[entry.depth - 1]
                         switch entry.kind {
                         case .directory(let opaque):
-                            added.append((entry.path, Hider(layer: index, deleted: opaque), opaque))
+                            hiddenAt.append(inherited ?? mark?.subtree)
+                            if hasLower { added.append((key, Hider(layer: index, deleted: opaque), opaque)) }
                         case .whiteout:
-                            added.append((entry.path, Hider(layer: index, deleted: true), true))
+                            if hasLower { added.append((key, Hider(layer: index, deleted: true), true)) }
                         case .file(let status):
-                            added.append((entry.path, Hider(layer: index, deleted: false), true))
-                            let key = InodeKey(device: status.device, inode: status.inode)
-                            if counted.insert(key).inserted { waste.totalApparentBytes +|= status.apparentBytes }
-                            if let hider {
-                                if hidden[key] == nil {
-                                    hidden[key] = ImageWaste.Path(
+                            if hasLower { added.append((key, Hider(layer: index, deleted: false), true)) }
+                            let inode = InodeKey(device: status.device, inode: status.inode)
+                            if counted.insert(inode).inserted { waste.totalApparentBytes +|= status.apparentBytes }
+                            if let hider = mark?.nearest ?? inherited {
+                                if hidden[inode] == nil {
+                                    hidden[inode] = ImageWaste.Path(
                                         path: entry.path, apparentBytes: status.apparentBytes, allocatedBytes: status.allocatedBytes,
                                         hiding: hider.deleted ? .deleted : .replaced, addedBy: index, hiddenBy: hider.layer)
                                 }
                             } else {
-                                visible.insert(key)
+                                visible.insert(inode)
                             }
                         }
                     }
@@ -120,10 +151,16 @@ public struct WasteFinder {
             if candidates.count > 4 * WastedPath.limit {
                 candidates = Self.biggest(candidates)
             }
-            for (path, hider, hidesSubtree) in added {
-                exact[path] = hider
-                // A hiding path stays hiding whatever lower layers hold there.
-                if hidesSubtree { subtree[path] = hider }
+            for (key, hider, hidesSubtree) in added {
+                // The nearest layer holding a path is the lowest seen so far; a hiding path stays
+                // hiding whatever lower layers hold there.
+                if var mark = marks[key] {
+                    mark.nearest = hider
+                    if hidesSubtree { mark.subtree = hider }
+                    marks[key] = mark
+                } else {
+                    marks[key] = Mark(nearest: hider, subtree: hidesSubtree ? hider : nil)
+                }
             }
         }
         waste.paths = Self.biggest(candidates)
@@ -134,17 +171,5 @@ public struct WasteFinder {
         Array(paths.sorted {
             $0.apparentBytes != $1.apparentBytes ? $0.apparentBytes > $1.apparentBytes : $0.path.lexicographicallyPrecedes($1.path)
         }.prefix(WastedPath.limit))
-    }
-
-    /// What hides `path` from the layers above: the same path, or an ancestor that hides its
-    /// subtree (the nearest such, the deepest ancestor first).
-    private static func hider(of path: [UInt8], exact: [[UInt8]: Hider], subtree: [[UInt8]: Hider]) -> Hider? {
-        if let same = exact[path] { return same }
-        var end = path.count
-        while let slash = path[..<end].lastIndex(of: 0x2F), slash > 0 {
-            if let ancestor = subtree[Array(path[..<slash])] { return ancestor }
-            end = slash
-        }
-        return nil
     }
 }
