@@ -101,6 +101,7 @@ public struct WasteFinder {
             var visible = Set<InodeKey>()
             var hidden: [InodeKey: ImageWaste.Path] = [:]
             var counted = Set<InodeKey>()
+            var unlinked: [ImageWaste.Path] = []
             var walk = LayerPathWalk()
             let hasUpper = index < cacheIDs.count - 1
             // Nothing is below the base layer, so its paths need not be kept.
@@ -122,14 +123,22 @@ public struct WasteFinder {
                             if hasLower { added.append((key, Hider(layer: index, deleted: true), true)) }
                         case .file(let status):
                             if hasLower { added.append((key, Hider(layer: index, deleted: false), true)) }
+                            let hider = mark?.nearest ?? inherited
+                            let path = hider.map { hider in
+                                ImageWaste.Path(
+                                    path: entry.path, apparentBytes: status.apparentBytes, allocatedBytes: status.allocatedBytes,
+                                    hiding: hider.deleted ? .deleted : .replaced, addedBy: index, hiddenBy: hider.layer)
+                            }
+                            // Only a hard-linked inode needs remembering: one name is counted.
+                            guard status.linkCount > 1 else {
+                                waste.totalApparentBytes +|= status.apparentBytes
+                                if let path { unlinked.append(path) }
+                                return
+                            }
                             let inode = InodeKey(device: status.device, inode: status.inode)
                             if counted.insert(inode).inserted { waste.totalApparentBytes +|= status.apparentBytes }
-                            if let hider = mark?.nearest ?? inherited {
-                                if hidden[inode] == nil {
-                                    hidden[inode] = ImageWaste.Path(
-                                        path: entry.path, apparentBytes: status.apparentBytes, allocatedBytes: status.allocatedBytes,
-                                        hiding: hider.deleted ? .deleted : .replaced, addedBy: index, hiddenBy: hider.layer)
-                                }
+                            if let path {
+                                if hidden[inode] == nil { hidden[inode] = path }
                             } else {
                                 visible.insert(inode)
                             }
@@ -143,7 +152,7 @@ public struct WasteFinder {
                 problems.append(("overlay2/\(cacheIDs[index])/diff" + String(decoding: problem.path, as: UTF8.self), problem.errno))
             }
             // A hard-linked inode with one name still visible is not wasted.
-            for (key, path) in hidden where !visible.contains(key) {
+            for path in unlinked + hidden.filter({ !visible.contains($0.key) }).map(\.value) {
                 waste.wastedApparentBytes +|= path.apparentBytes
                 waste.wastedAllocatedBytes +|= path.allocatedBytes
                 candidates.append(path)
@@ -151,6 +160,7 @@ public struct WasteFinder {
             if candidates.count > 4 * WastedPath.limit {
                 candidates = Self.biggest(candidates)
             }
+            marks.reserveCapacity(marks.count + added.count)
             for (key, hider, hidesSubtree) in added {
                 // The nearest layer holding a path is the lowest seen so far; a hiding path stays
                 // hiding whatever lower layers hold there.
