@@ -34,9 +34,11 @@ public struct DataRootScan: Sendable {
         public var tally: WalkTally
         public var generatedAt: String
         public var seconds: Double
+        /// Each listed overlay2 image's hidden files, by image ID (``WasteFinder``).
+        public var waste: [String: ImageWaste] = [:]
 
         public func report(dataRoot: String, mode: SizeMode) -> Report {
-            ReportBuilder(model: model, rules: rules, tally: tally).build(dataRoot: dataRoot, mode: mode, generatedAt: generatedAt)
+            ReportBuilder(model: model, rules: rules, tally: tally, waste: waste).build(dataRoot: dataRoot, mode: mode, generatedAt: generatedAt)
         }
 
         /// Access to the data root open at `root`, following the same linked top folders as the
@@ -130,7 +132,12 @@ public struct DataRootScan: Sendable {
                 model.warn(.unreadable, folder.name, "cannot walk \(folder.target), where its link leads: \(error)")
             }
         }
-        var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0)
+        var finder = WasteFinder(files: files)
+        let waste = finder.find(images: model.listedImages, layers: model.layers)
+        for problem in finder.problems {
+            model.warn(.unreadable, problem.path, "cannot read it to find the bytes upper layers hide: \(problem.errno)")
+        }
+        var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0, waste: waste)
         if let slot = rules.slot(of: .appeared), tally.inodeCounts[slot] > 0 {
             result.model.warn(.appeared, "", "\(tally.inodeCounts[slot]) inodes in overlay2/ or containers/ appeared during the scan (a layer or container being made); they are counted as other")
         }

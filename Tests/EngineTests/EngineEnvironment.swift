@@ -24,6 +24,10 @@ enum EnginePhase: String, Sendable {
     /// (`Tests/Engine/lru.sh`): `dockdu plan --free` chooses the least recently used, and
     /// carrying it out frees what it says.
     case free
+    /// A private engine of its own with an image whose upper layers delete, replace and hide
+    /// files (`Tests/Engine/wasted.sh`): dockdu's wasted bytes held to a replay of the image's
+    /// `docker save` layer tars (`Tests/Engine/wasted-oracle.py`).
+    case wasted
 }
 
 /// What `Tests/Engine/run` hands the tests through the environment.
@@ -82,6 +86,8 @@ enum PhaseReason {
         "needs a running private containerd and a Docker 29 data root: Tests/Engine/containerd-phase (or Tests/Engine/run) sets DOCKDU_ENGINE_PHASE=containerd"
     static let buildkit: Comment =
         "needs a running private engine with a BuildKit build cache (Tests/Engine/buildkit.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=buildkit"
+    static let wasted: Comment =
+        "needs a private engine with an image that hides bytes (Tests/Engine/wasted.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=wasted"
     static let free: Comment =
         "needs a private engine with images used in a known order (Tests/Engine/lru.sh): Tests/Engine/run sets DOCKDU_ENGINE_PHASE=free"
 }

@@ -18,6 +18,8 @@ extension Check {
             expect(cell("SHARED"), int(image["sharedBytes"]), "image \(id) SHARED vs sharedBytes")
             expect(cell("UNIQUE"), int(image["uniqueBytes"]), "image \(id) UNIQUE vs uniqueBytes")
             expect(cell("CONTAINERS"), Int64((image["containers"] as? [Any])?.count ?? -1), "image \(id) CONTAINERS vs containers")
+            // WASTED shows at 90 columns or more.
+            if let wasted = image["wastedBytes"], section.header.contains("WASTED") { expect(cell("WASTED"), int(wasted), "image \(id) WASTED vs wastedBytes") }
         }
         rest(section, all, listed: listed, bytes: "uniqueBytes")
     }

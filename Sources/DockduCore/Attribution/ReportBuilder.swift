@@ -6,11 +6,14 @@ public struct ReportBuilder: Sendable {
     public var model: DataRootModel
     public var rules: OwnershipRules
     public var tally: WalkTally
+    /// Each image's hidden files (``WasteFinder``), by image ID.
+    public var waste: [String: ImageWaste]
 
-    public init(model: DataRootModel, rules: OwnershipRules, tally: WalkTally) {
+    public init(model: DataRootModel, rules: OwnershipRules, tally: WalkTally, waste: [String: ImageWaste] = [:]) {
         self.model = model
         self.rules = rules
         self.tally = tally
+        self.waste = waste
     }
 
     public func build(dataRoot: String, mode: SizeMode, generatedAt: String) -> Report {
@@ -25,10 +28,7 @@ public struct ReportBuilder: Sendable {
         }
 
         // Images as `docker images` lists them.
-        let parents = Set(model.images.values.compactMap(\.parent))
-        let listed = model.images.values
-            .filter { !$0.references.isEmpty || !parents.contains($0.id) }
-            .sorted { $0.id < $1.id }
+        let listed = model.listedImages
         var imagesByLayer: [String: [String]] = [:]
         for image in listed {
             for chainID in Set(image.chainIDs) { imagesByLayer[chainID, default: []].append(image.id) }
@@ -51,6 +51,7 @@ public struct ReportBuilder: Sendable {
                 id: image.id, tags: image.references, dangling: image.references.isEmpty, created: image.created,
                 layers: image.chainIDs, bytes: total, sharedBytes: shared, uniqueBytes: total -| shared,
                 containers: (containersByImage[image.id] ?? []).map(\.id).sorted())
+            if let waste = waste[image.id] { usage.fillWaste(waste, image: image, mode: mode) }
             if image.store != .overlay2 {
                 usage.store = image.store
                 var content: Int64 = 0

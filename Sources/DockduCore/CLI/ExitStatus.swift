@@ -5,6 +5,9 @@ public enum ExitStatus: Int32, Sendable {
     case success = 0
     /// The report is complete but for parts that could not be read or parsed (warnings say which).
     case partial = 1
+    /// `report --fail-wasted PERCENT`: the report was written, and some image wastes more than
+    /// PERCENT of its bytes on files upper layers hide (a status of its own, for CI).
+    case wasteful = 3
     /// A bad command line, or an option's value that does not parse or is too large (`EX_USAGE`).
     case usage = 64
     /// The file given to `--compare` is not a dockdu report, is too large to be one, or is of

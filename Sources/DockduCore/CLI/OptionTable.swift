@@ -141,6 +141,14 @@ public enum OptionTable {
             help: "With --format prometheus: series for the N biggest images, containers and volumes (default 20).",
             scope: .commands([.report])),
         OptionSpec(
+            long: "verbose", short: "v",
+            help: "Also list each image's largest hidden files (wasted bytes) and the build steps that added and hid them.",
+            scope: .commands([.report])),
+        OptionSpec(
+            long: "fail-wasted", valueName: "PERCENT",
+            help: "Exit with status 3 when an image wastes more than PERCENT (0 to 100) of its bytes on files upper layers hide.",
+            scope: .commands([.report])),
+        OptionSpec(
             long: "cache", valueName: "DIR",
             help: "Keep per-layer figures in DIR so later runs re-walk only what can change "
                 + "(default /var/cache/dockdu when run as root).",

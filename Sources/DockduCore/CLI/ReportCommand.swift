@@ -19,6 +19,8 @@ struct ReportCommand {
         var format: Format
         var topN: Int
         var cacheMaxAgeSeconds: Int64
+        /// `--fail-wasted`: the largest share of an image's bytes, 0 to 1, that may be hidden.
+        var failWastedShare: Double?
     }
 
     func options() -> Result<Options, ArgumentMessage> {
@@ -29,9 +31,16 @@ struct ReportCommand {
         if arguments.value("compare") != nil && format == .prometheus {
             return .failure(ArgumentMessage("--compare shows a table, JSON or HTML, not Prometheus metrics"))
         }
+        var failWastedShare: Double?
+        if let text = arguments.value("fail-wasted") {
+            guard let percent = Self.percent(text) else {
+                return .failure(ArgumentMessage("--fail-wasted takes a percentage from 0 to 100 (such as 10 or 2.5), not '\(text)'"))
+            }
+            failWastedShare = percent / 100
+        }
         return arguments.count("top", in: 0...Self.maximumTopN).flatMap { topN in
             arguments.cacheMaxAgeSeconds().map { maxAge in
-                Options(format: format, topN: topN ?? PrometheusMetrics.defaultTopN, cacheMaxAgeSeconds: maxAge)
+                Options(format: format, topN: topN ?? PrometheusMetrics.defaultTopN, cacheMaxAgeSeconds: maxAge, failWastedShare: failWastedShare)
             }
         }
     }
@@ -77,6 +86,16 @@ struct ReportCommand {
             return failure.status
         }
         if let failure = CommandLineTool.deliver(output, arguments: arguments, dataRoot: dataRoot) { return failure }
+        if let share = options.failWastedShare {
+            let wasteful = Self.wastefulImages(report, share: share)
+            if !wasteful.isEmpty {
+                for image in wasteful {
+                    let percent = ((1 - (image.efficiency ?? 1)) * 1000).rounded() / 10
+                    CommandLineTool.printError("image \(DisplayNames.shortID(image.id)) wastes \(percent)% of its bytes (more than --fail-wasted allows)")
+                }
+                return .wasteful
+            }
+        }
         if result.isPartial {
             let failures = report.warnings.filter { $0.code == .unreadable || $0.code == .corrupt }.count
             CommandLineTool.printError("\(failures) part\(failures == 1 ? "" : "s") could not be read or parsed; the report lists them under warnings")
@@ -102,13 +121,26 @@ struct ReportCommand {
             case .html: return .success(Array(HTMLReport(report: report).render().utf8))
             case .prometheus: return .success(Array(PrometheusMetrics(report: report, scanSeconds: scanSeconds, topN: options.topN).render().utf8))
             case .table:
-                return .success(Array(HumanReport(report: report, exactBytes: exactBytes, width: width, summaryOnly: arguments.flag("quiet")).render().utf8))
+                return .success(Array(HumanReport(report: report, exactBytes: exactBytes, width: width, summaryOnly: arguments.flag("quiet"), verbose: arguments.flag("verbose")).render().utf8))
             }
         } catch let error as ReportComparisonError {
             return .failure(LoadFailure(message: "cannot compare with \(TerminalEscaping.escape(arguments.value("compare") ?? "")): \(error)", status: .dataError))
         } catch {
             return .failure(LoadFailure(message: "cannot encode the report: \(error)", status: .software))
         }
+    }
+
+    /// `10`, `2.5`: digits with at most one point, from 0 to 100.
+    static func percent(_ text: String) -> Double? {
+        guard !text.isEmpty, text.count <= 12, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != ".",
+              let value = Double(text), value >= 0, value <= 100 else { return nil }
+        return value
+    }
+
+    /// Images whose hidden share of apparent bytes (1 - efficiency) is above `share`.
+    static func wastefulImages(_ report: Report, share: Double) -> [ImageUsage] {
+        report.images.filter { image in image.efficiency.map { 1 - $0 > share + 1e-9 } ?? false }
     }
 
     private func usage(_ message: String) -> ExitStatus {

@@ -117,7 +117,8 @@ public struct DataRootLoader: Sendable {
             }
             model.images[id] = StoredImage(
                 id: id, created: config.created, diffIDs: config.diffIDs, chainIDs: ChainID.chain(of: config.diffIDs),
-                parent: parent, references: references[id] ?? [], labels: config.config?.labels ?? [:])
+                parent: parent, references: references[id] ?? [], labels: config.config?.labels ?? [:],
+                layerCommands: config.layerCommands)
             // Tag time: evidence of use that survives without containers (moby `SetLastUpdated`).
             let lastUpdatedPath = Self.imageRoot + ["imagedb", "metadata", "sha256", hex, "lastUpdated"]
             if let lastUpdated = readText(lastUpdatedPath, into: &model, optional: true) {

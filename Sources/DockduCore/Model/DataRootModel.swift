@@ -162,6 +162,8 @@ public struct StoredImage: Sendable, Equatable {
     public var platforms: [String] = []
     /// `imagedb/metadata/sha256/<id>/lastUpdated`: when it was last tagged, pulled or built.
     public var lastTagged: String?
+    /// The history's `created_by` of each layer's build step, base first (nil where unknown).
+    public var layerCommands: [String?] = []
 }
 
 /// A container, from its directory and its `layerdb/mounts` entry.
@@ -198,4 +200,15 @@ public struct StoredVolume: Sendable, Equatable {
     /// The modification time of `volumes/<name>`, seconds since the epoch: what Docker's local
     /// driver reports as the volume's `CreatedAt`.
     public var createdSeconds: Int64?
+}
+
+extension DataRootModel {
+    /// The images `docker images` lists, by ID: tagged or digested ones, and untagged ones no
+    /// other image has as its parent (classic-builder intermediates are left out).
+    public var listedImages: [StoredImage] {
+        let parents = Set(images.values.compactMap(\.parent))
+        return images.values
+            .filter { !$0.references.isEmpty || !parents.contains($0.id) }
+            .sorted { $0.id < $1.id }
+    }
 }

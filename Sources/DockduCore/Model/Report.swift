@@ -197,6 +197,15 @@ public struct ImageUsage: Sendable, Codable, Equatable {
     /// on. Absent before dockdu 0.3.
     public var lastUsedAt: String?
     public var lastUsedSource: LastUseSource?
+    /// Bytes of files its layers ship that an upper layer deletes or replaces, so that no
+    /// container can see them (dive's wasted space), in the report's size mode. Absent for
+    /// images of the containerd store and in reports before dockdu 0.4.
+    public var wastedBytes: Int64?
+    /// Apparent bytes visible in its final filesystem over the apparent bytes of its layers,
+    /// 0 to 1 (1 when nothing is hidden).
+    public var efficiency: Double?
+    /// The largest hidden files, biggest first (at most ``WastedPath/limit``).
+    public var wasted: [WastedPath]?
 
     public init(
         id: String, tags: [String], dangling: Bool, created: String?, layers: [String], bytes: Int64,

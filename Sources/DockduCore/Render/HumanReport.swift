@@ -20,18 +20,21 @@ public struct HumanReport: Sendable {
     public var width: Int
     /// Only the header, the summary and the warning count (`--quiet`).
     public var summaryOnly: Bool
+    /// Also each image's hidden files and the build steps that added and hid them (`--verbose`).
+    public var verbose: Bool
 
-    public init(report: Report, exactBytes: Bool, width: Int = 100, summaryOnly: Bool = false) {
+    public init(report: Report, exactBytes: Bool, width: Int = 100, summaryOnly: Bool = false, verbose: Bool = false) {
         self.report = report
         self.exactBytes = exactBytes
         self.width = width
         self.summaryOnly = summaryOnly
+        self.verbose = verbose
     }
 
     public func render() -> String {
         let blocks = summaryOnly
             ? [header, summary, warnings]
-            : [header, summary, images, containers, volumes] + (report.buildCache == nil ? [] : [buildCache]) + [orphans, warnings]
+            : [header, summary, images] + (verbose ? [wastedFiles] : []) + [containers, volumes] + (report.buildCache == nil ? [] : [buildCache]) + [orphans, warnings]
         return blocks.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 
@@ -95,7 +98,12 @@ public struct HumanReport: Sendable {
         let content = report.images.contains { $0.contentBytes != nil }
         var columns: [TextTable.Column] = [.init("IMAGE ID"), .init("TAG", flexible: true), .init("SIZE", .right)]
         if content { columns.append(.init("CONTENT", .right)) }
-        columns += [.init("SHARED", .right), .init("UNIQUE", .right), .init("CONTAINERS", .right), .init("LAST USED", .right)]
+        columns += [.init("SHARED", .right), .init("UNIQUE", .right)]
+        // Measured for overlay2 images only; absent from reports of other stores and older ones.
+        // Like containers' LAST USED it needs 90 columns beside the tag; narrower, --json has it.
+        let wasted = width >= 90 && report.images.contains { $0.wastedBytes != nil }
+        if wasted { columns.append(.init("WASTED", .right)) }
+        columns += [.init("CONTAINERS", .right), .init("LAST USED", .right)]
         var table = TextTable(columns: columns)
         for image in sorted.prefix(Self.sectionLimit) {
             let extra = image.tags.count > 1 ? " +\(image.tags.count - 1) more" : ""
@@ -103,7 +111,9 @@ public struct HumanReport: Sendable {
             if content { row.append(size(image.contentBytes ?? 0)) }
             let shared = image.sharedBytes +| (image.sharedContentBytes ?? 0)
             let unique = image.uniqueBytes +| ((image.contentBytes ?? 0) -| (image.sharedContentBytes ?? 0))
-            row += [size(shared), size(unique), String(image.containers.count), lastUsed(image.lastUsedAt, image.lastUsedSource)]
+            row += [size(shared), size(unique)]
+            if wasted { row.append(image.wastedBytes.map(size) ?? "-") }
+            row += [String(image.containers.count), lastUsed(image.lastUsedAt, image.lastUsedSource)]
             table.rows.append(row)
         }
         return section(
@@ -261,13 +271,13 @@ public struct HumanReport: Sendable {
         return "\(Duration.describe(max(0, now - seconds))) ago"
     }
 
-    private func size(_ bytes: Int64) -> String {
+    func size(_ bytes: Int64) -> String {
         ByteCount.format(bytes, exact: exactBytes)
     }
 
     /// The first `name:tag`, else a digest-only reference shown as `docker images` does
     /// (`name:<none>`); `nil` when the image has no reference at all.
-    private static func tag(of image: ImageUsage) -> String? {
+    static func tag(of image: ImageUsage) -> String? {
         if let tag = image.tags.first(where: { !$0.contains("@") }) {
             return TerminalEscaping.escape(tag)
         }

@@ -50,6 +50,7 @@ public struct PrometheusMetrics: Sendable {
         families += itemCounts
         families.append(images)
         if let imageContent { families.append(imageContent) }
+        if let imageWasted { families.append(imageWasted) }
         families += [containers, volumes, orphanBytes, orphanCount]
         families += containerdFigures
         families += buildCacheFigures
@@ -150,6 +151,22 @@ public struct PrometheusMetrics: Sendable {
         let rest = sorted.dropFirst(limit)
         add(image: Self.otherLabel, id: Self.otherLabel,
             unique: rest.sumOfBytes(\.uniqueBytes), shared: rest.sumOfBytes(\.sharedBytes))
+        return family
+    }
+
+    /// Wasted bytes of the same images as `dockdu_image_bytes`, so the two join on `image` and
+    /// `image_id`; absent when no image was measured (the containerd store, older reports).
+    private var imageWasted: MetricFamily? {
+        guard report.images.contains(where: { $0.wastedBytes != nil }) else { return nil }
+        var family = MetricFamily(
+            "dockdu_image_wasted_bytes",
+            help: "Bytes of files the images dockdu_image_bytes lists ship but an upper layer deletes or replaces, "
+                + "so no container sees them. image \(Self.otherLabel) sums the rest.")
+        let sorted = imagesByUniqueBytes
+        for image in sorted.prefix(limit) {
+            family.add(byteLabels.merging(["image": Self.name(image.reference), "image_id": Self.name(Self.shortImageID(image.id))]), image.wastedBytes ?? 0)
+        }
+        family.add(byteLabels.merging(["image": Self.otherLabel, "image_id": Self.otherLabel]), sorted.dropFirst(limit).sumOfBytes { $0.wastedBytes ?? 0 })
         return family
     }
 

@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 
 /// An open file descriptor. Not closed automatically: use ``closeAfter(_:)`` or ``close()``.
@@ -248,5 +249,19 @@ extension FileDescriptor {
         var size = winsize()
         guard Glibc.ioctl(rawValue, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
+    }
+}
+
+extension FileDescriptor {
+    /// Whether this directory is an overlayfs opaque directory: `fgetxattr(2)` of
+    /// `trusted.overlay.opaque` (or `user.overlay.opaque`, under user namespaces) reads `y`.
+    /// An attribute that is absent, unreadable or unsupported counts as not opaque.
+    public var isOpaqueDirectory: Bool {
+        for name in ["trusted.overlay.opaque", "user.overlay.opaque"] {
+            var value: [UInt8] = [0, 0, 0, 0]
+            let count = value.withUnsafeMutableBytes { buffer in dockdu_fgetxattr(rawValue, name, buffer.baseAddress, buffer.count) }
+            if count == 1 && value[0] == UInt8(ascii: "y") { return true }
+        }
+        return false
     }
 }

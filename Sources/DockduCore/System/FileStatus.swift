@@ -11,6 +11,8 @@ public struct FileStatus: Sendable, Equatable {
     /// `st_blocks * 512`.
     public var allocatedBytes: Int64
     public var userID: UInt32
+    /// `st_rdev`: the device a device file stands for (0 for a whiteout).
+    public var specialDevice: UInt64
     /// Seconds since the epoch, and the nanoseconds past them.
     public var modificationTime: Int64
     public var modificationNanoseconds: Int64
@@ -27,6 +29,7 @@ public struct FileStatus: Sendable, Equatable {
         apparentBytes = max(0, Int64(raw.st_size))
         allocatedBytes = max(0, Int64(raw.st_blocks)).multipliedSaturated(by: 512)
         userID = UInt32(raw.st_uid)
+        specialDevice = UInt64(raw.st_rdev)
         modificationTime = Int64(raw.st_mtim.tv_sec)
         modificationNanoseconds = Int64(raw.st_mtim.tv_nsec)
         changeTime = Int64(raw.st_ctim.tv_sec)
@@ -38,6 +41,8 @@ public struct FileStatus: Sendable, Equatable {
     public var isSymbolicLink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
     /// overlayfs writes a whiteout (a file deleted in an upper layer) as a character device.
     public var isCharacterDevice: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFCHR) }
+    /// overlay2's whiteout: a character device numbered 0:0.
+    public var isWhiteout: Bool { isCharacterDevice && specialDevice == 0 }
 }
 
 extension FileStatus {

@@ -74,6 +74,26 @@ struct CommandLineEndToEndTests {
         #expect(help.status == 0 && help.stdout.hasPrefix("usage: dockdu plan") && help.stderr.isEmpty)
     }
 
+    /// The hand-made image's top layer writes `content` again (20000 bytes over 10000): a third
+    /// of its bytes are hidden. `--fail-wasted` below that exits 3 after writing the report whole.
+    @Test func failWastedExits3() throws {
+        let root = try HandMadeDataRoot()
+        let json = try dockdu("report", "--root", root.tree.path, "--json", "--apparent-size", "--no-cache")
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
+        let image = try #require(report.images.first)
+        #expect(image.wastedBytes == 10_000 && image.efficiency == 0.6667)
+        #expect(image.wasted?.map(\.path) == ["/content"] && image.wasted?.first?.hiding == .replaced)
+        let failing = try dockdu("report", "--root", root.tree.path, "--json", "--fail-wasted", "33", "--no-cache")
+        #expect(failing.status == 3 && failing.stderr.contains("wastes 33.3% of its bytes"))
+        #expect((try? JSONDecoder().decode(Report.self, from: Data(failing.stdout.utf8))) != nil)
+        let passing = try dockdu("report", "--root", root.tree.path, "--json", "--fail-wasted", "33.5", "--no-cache")
+        #expect(passing.status == 0)
+        for bad in ["101", "1e2", "5.", ".5", "x", "1.2.3"] {
+            let refused = try dockdu("report", "--root", root.tree.path, "--fail-wasted", bad, "--no-cache")
+            #expect(refused.status == 64 && refused.stderr.contains("--fail-wasted takes a percentage"), "\(bad)")
+        }
+    }
+
     @Test func jsonPrometheusAndOutputFiles() throws {
         let root = try HandMadeDataRoot()
         let json = try dockdu("report", "--root", root.tree.path, "--json", "--no-cache")

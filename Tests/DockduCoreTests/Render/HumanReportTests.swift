@@ -21,6 +21,16 @@ import Testing
         try expectGolden(HumanReport(report: SampleReports.hostile, exactBytes: true).render(), "human-report-bytes")
     }
 
+    /// `--verbose`: each image's hidden files with the build steps that added and hid them,
+    /// hostile paths and history lines escaped.
+    @Test func verboseListsWastedFiles() throws {
+        let text = HumanReport(report: SampleReports.hostile, exactBytes: false, verbose: true).render()
+        try expectGolden(text, "human-report-verbose")
+        #expect(text.contains("WASTED FILES (2 images)"))
+        #expect(!text.contains("\u{1B}"))
+        #expect(!HumanReport(report: SampleReports.hostile, exactBytes: false).render().contains("WASTED FILES"))
+    }
+
     @Test func narrowTerminalShortensNames() throws {
         let text = HumanReport(report: SampleReports.hostile, exactBytes: false, width: 80).render()
         try expectGolden(text, "human-report-narrow")

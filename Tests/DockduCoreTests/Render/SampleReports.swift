@@ -106,6 +106,26 @@ enum SampleReports {
         for (index, use) in imageUses.enumerated() where index < report.images.count {
             (report.images[index].lastUsedAt, report.images[index].lastUsedSource) = use
         }
+        // Wasted bytes: a package cache one step added and a later step deleted, and a hostile path.
+        let base = "sha256:" + hex("7")
+        report.images[0].wastedBytes = 12 * mebibyte
+        report.images[0].efficiency = 0.9358
+        report.images[0].wasted = [
+            WastedPath(
+                path: "/var/cache/apt/archives/big.deb", bytes: 12 * mebibyte, hiding: .deleted,
+                addedBy: .init(index: 0, chainId: base, createdBy: "/bin/sh -c apt-get install -y big"),
+                hiddenBy: .init(index: 0, chainId: base, createdBy: nil))
+        ]
+        report.images[1].wastedBytes = 2 * mebibyte
+        report.images[1].efficiency = 0.9846
+        report.images[1].wasted = [
+            WastedPath(
+                path: "/tmp/evil\u{1B}[2J\n\u{202E}txt.exe", bytes: 2 * mebibyte, hiding: .replaced,
+                addedBy: .init(index: 0, chainId: base, createdBy: "RUN echo \u{1B}[31m"), hiddenBy: .init(index: 0, chainId: base, createdBy: nil))
+        ]
+        report.images[2].wastedBytes = 0
+        report.images[2].efficiency = 1
+        report.images[2].wasted = []
         report.containers[0].startedAt = "2026-11-25T10:00:00.123456789Z"
         (report.containers[0].lastUsedAt, report.containers[0].lastUsedSource) = ("2026-11-29T19:24:24Z", .running)
         report.containers[1].startedAt = "2026-11-28T02:00:00Z"
