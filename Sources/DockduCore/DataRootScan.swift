@@ -18,6 +18,9 @@ public struct DataRootScan: Sendable {
     /// Which image stores to read: `--containerd-root`, `--containerd-namespace`, daemon.json.
     public var stores = StoreOptions()
 
+    /// Whether to find each image's wasted bytes (``WasteFinder``), a second pass over the layers.
+    public var findsWaste = false
+
     public init(dataRoot: String, workerCount: Int = ProcessEnvironment.processorCount, progress: WalkProgress? = nil, cacheDirectory: String? = nil, version: String = CommandLineTool.version, cacheMaxAgeSeconds: Int64 = DataRootScan.defaultCacheMaxAgeSeconds) {
         self.cacheMaxAgeSeconds = cacheMaxAgeSeconds
         self.dataRoot = dataRoot
@@ -132,10 +135,15 @@ public struct DataRootScan: Sendable {
                 model.warn(.unreadable, folder.name, "cannot walk \(folder.target), where its link leads: \(error)")
             }
         }
-        var finder = WasteFinder(files: files)
-        let waste = finder.find(images: model.listedImages, layers: model.layers)
-        for problem in finder.problems {
-            model.warn(.unreadable, problem.path, "cannot read it to find the bytes upper layers hide: \(problem.errno)")
+        // A second pass over every image's layers: about as long again as the walk, and not cached
+        // yet, so only when asked (`--wasted`, `--verbose`, `--fail-wasted`).
+        var waste: [String: ImageWaste] = [:]
+        if findsWaste {
+            var finder = WasteFinder(files: files)
+            waste = finder.find(images: model.listedImages, layers: model.layers)
+            for problem in finder.problems {
+                model.warn(.unreadable, problem.path, "cannot read it to find the bytes upper layers hide: \(problem.errno)")
+            }
         }
         var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0, waste: waste)
         if let slot = rules.slot(of: .appeared), tally.inodeCounts[slot] > 0 {

@@ -55,12 +55,15 @@ struct WastedEngineTests {
         let oracle = facts.oracle
         #expect(oracle.wastedBytes > 1_000_000, "the image hides what wasted.sh made it hide")
 
-        let base = [environment.binary, "report", "--root", environment.root, "--no-cache"]
+        let base = [environment.binary, "report", "--root", environment.root, "--no-cache", "--wasted"]
         let started = Date()
         let run = try CommandRunner.run(base + ["--json", "--apparent-size"])
         let seconds = Date().timeIntervalSince(started)
         #expect(run.status == 0, "\(run.summary)")
         let document = try JSONDecoder().decode(Document.self, from: run.stdout)
+        // Without --wasted (or --verbose, --fail-wasted) the second pass does not run.
+        let plain = try CommandRunner.run([environment.binary, "report", "--root", environment.root, "--no-cache", "--json"])
+        #expect(try JSONDecoder().decode(Document.self, from: plain.stdout).images.allSatisfy { $0.wastedBytes == nil })
         let image = try #require(document.images.first { $0.id == facts.image })
         #expect(image.bytes == oracle.totalBytes)
         #expect(image.wastedBytes == oracle.wastedBytes)

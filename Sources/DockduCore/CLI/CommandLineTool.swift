@@ -71,6 +71,7 @@ public enum CommandLineTool {
             if let warning = workers.warning { printError(warning) }
             var scan = DataRootScan(dataRoot: dataRoot, workerCount: workers.count, progress: progressLine?.progress, cacheDirectory: cacheDirectory(arguments), cacheMaxAgeSeconds: cacheMaxAgeSeconds)
             scan.stores = storeOptions(arguments)
+            scan.findsWaste = arguments.flag("wasted") || arguments.flag("verbose") || arguments.value("fail-wasted") != nil
             let result = try scan.run()
             progressLine?.finish()
             return .success(result)

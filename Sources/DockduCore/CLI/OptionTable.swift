@@ -141,6 +141,10 @@ public enum OptionTable {
             help: "With --format prometheus: series for the N biggest images, containers and volumes (default 20).",
             scope: .commands([.report])),
         OptionSpec(
+            long: "wasted",
+            help: "Also find each image's wasted bytes: files its upper layers delete or replace (a second pass over the layers).",
+            scope: .commands([.report])),
+        OptionSpec(
             long: "verbose", short: "v",
             help: "Also list each image's largest hidden files (wasted bytes) and the build steps that added and hid them.",
             scope: .commands([.report])),

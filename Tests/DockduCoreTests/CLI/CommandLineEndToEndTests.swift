@@ -78,7 +78,10 @@ struct CommandLineEndToEndTests {
     /// of its bytes are hidden. `--fail-wasted` below that exits 3 after writing the report whole.
     @Test func failWastedExits3() throws {
         let root = try HandMadeDataRoot()
-        let json = try dockdu("report", "--root", root.tree.path, "--json", "--apparent-size", "--no-cache")
+        let plain = try dockdu("report", "--root", root.tree.path, "--json", "--apparent-size", "--no-cache")
+        // Without --wasted the second pass does not run, and the figures are absent.
+        #expect(try JSONDecoder().decode(Report.self, from: Data(plain.stdout.utf8)).images.first?.wastedBytes == nil)
+        let json = try dockdu("report", "--root", root.tree.path, "--json", "--apparent-size", "--no-cache", "--wasted")
         let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
         let image = try #require(report.images.first)
         #expect(image.wastedBytes == 10_000 && image.efficiency == 0.6667)
