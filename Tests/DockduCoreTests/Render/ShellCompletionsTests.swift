@@ -272,7 +272,7 @@ import Testing
         try tree.file("afile", size: 1)
         #expect(try Self.fishCompletions("dockdu re", in: tree.path) == ["report"])
         #expect(try Self.fishCompletions("dockdu report --ro", in: tree.path) == ["--root"])
-        #expect(try Self.fishCompletions("dockdu plan --all-", in: tree.path) == ["--all-images", "--all-build-cache", "--all-volumes"])
+        #expect(try Self.fishCompletions("dockdu plan --all-", in: tree.path) == ["--all-build-cache", "--all-images", "--all-volumes"])
         #expect(try Self.fishCompletions("dockdu report --sc", in: tree.path) == [])
         #expect(try Self.fishCompletions("dockdu report --root ", in: tree.path) == ["alpha/"])
         #expect(try Self.fishCompletions("dockdu plan --older-than ", in: tree.path) == [])
