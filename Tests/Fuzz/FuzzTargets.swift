@@ -115,8 +115,11 @@ let fuzzTargets: [String: @Sendable ([UInt8]) -> Void] = [
         check(bytes.starts(with: "sha256:".utf8) && DockerNames.isHexID(bytes.dropFirst(7)), "isDigest")
     }
     if DockerNames.isOverlayDirectory(bytes) {
-        check(safe && (bytes.count == 64 || bytes.count == 69), "isOverlayDirectory accepted an unsafe name")
-        check(DockerNames.isHexID(bytes.prefix(64)), "isOverlayDirectory without an ID")
+        // A layer or container's 64 hex digits (and -init), or a BuildKit ID (its snapshots, and
+        // the layers a build exports from them).
+        let buildKit = BuildKitNames.isRandomID(bytes)
+        check(safe && (bytes.count == 64 || bytes.count == 69 || buildKit), "isOverlayDirectory accepted an unsafe name")
+        check(buildKit ? bytes.count == 25 && bytes.allSatisfy { "0123456789abcdefghijklmnopqrstuvwxyz".utf8.contains($0) } : DockerNames.isHexID(bytes.prefix(64)), "isOverlayDirectory without an ID")
     }
     if DockerNames.isLinkName(bytes) { check(safe && bytes.count == 26, "isLinkName accepted an unsafe name") }
 }
