@@ -24,17 +24,8 @@ command -v jq >/dev/null || fail "jq not found (apt-get install jq)"
 ctx=$dir/lru-contexts
 rm -rf "$ctx"
 mkdir -p "$ctx"
-if ! "$docker" image inspect base:latest >/dev/null 2>&1; then
-    busybox=$(readlink -f "$(command -v busybox || echo /bin/busybox)")
-    [[ -x $busybox ]] || fail "busybox not found (apt-get install busybox-static)"
-    rootfs=$ctx/base-rootfs
-    mkdir -p "$rootfs/bin" "$rootfs/tmp"
-    cp "$busybox" "$rootfs/bin/busybox"
-    for applet in $("$rootfs/bin/busybox" --list); do
-        [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
-    done
-    tar -C "$rootfs" -c . | "$docker" import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - base:latest >/dev/null
-fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+"$here/base-image.sh" "$docker" "$ctx" || fail "cannot import base:latest"
 
 facts='{}'
 mebibytes=1

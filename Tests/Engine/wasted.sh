@@ -27,18 +27,7 @@ command -v python3 >/dev/null || fail "python3 not found"
 ctx=$dir/wasted-context
 rm -rf "$ctx"
 mkdir -p "$ctx"
-if ! "$docker" image inspect base:latest >/dev/null 2>&1; then
-    busybox=$(readlink -f "$(command -v busybox || echo /bin/busybox)")
-    [[ -x $busybox ]] || fail "busybox not found (apt-get install busybox-static)"
-    rootfs=$ctx/base-rootfs
-    mkdir -p "$rootfs/bin" "$rootfs/tmp"
-    cp "$busybox" "$rootfs/bin/busybox"
-    for applet in $("$rootfs/bin/busybox" --list); do
-        [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
-    done
-    tar -C "$rootfs" -c . | "$docker" import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - base:latest >/dev/null
-    rm -rf "$rootfs"
-fi
+"$here/base-image.sh" "$docker" "$ctx" || fail "cannot import base:latest"
 
 cat >"$ctx/Dockerfile" <<'DOCKERFILE'
 FROM base:latest
