@@ -135,23 +135,23 @@ public struct DataRootScan: Sendable {
                 model.warn(.unreadable, folder.name, "cannot walk \(folder.target), where its link leads: \(error)")
             }
         }
-        // A second pass over every image's layers: about as long again as the walk, and not cached
-        // yet, so only when asked (`--wasted`, `--verbose`, `--fail-wasted`).
-        var waste: [String: ImageWaste] = [:]
+        // A second pass over the image layers, for the chains the layer cache cannot answer.
+        var waste: WasteLookup.Outcome?
         if findsWaste {
-            var finder = WasteFinder(files: files)
-            waste = finder.find(images: model.listedImages, layers: model.layers)
-            for problem in finder.problems {
+            let found = WasteLookup(files: files, workerCount: workerCount, previous: lookup?.cache, now: now, maxAgeSeconds: cacheMaxAgeSeconds)
+                .find(images: model.listedImages, layers: model.layers)
+            for problem in found.problems {
                 model.warn(.unreadable, problem.path, "cannot read it to find the bytes upper layers hide: \(problem.errno)")
             }
+            waste = found
         }
-        var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0, waste: waste)
+        var result = Result(model: model, rules: rules, tally: tally, generatedAt: generatedAt, seconds: 0, waste: waste?.waste ?? [:])
         if let slot = rules.slot(of: .appeared), tally.inodeCounts[slot] > 0 {
             result.model.warn(.appeared, "", "\(tally.inodeCounts[slot]) inodes in overlay2/ or containers/ appeared during the scan (a layer or container being made); they are counted as other")
         }
         if let cacheLocation {
             let (cache, changed) = LayerCache.from(
-                scan: result, previous: lookup?.cache, now: now, maxAgeSeconds: cacheMaxAgeSeconds, dockduVersion: version,
+                scan: result, previous: lookup?.cache, waste: waste, now: now, maxAgeSeconds: cacheMaxAgeSeconds, dockduVersion: version,
                 dataRoot: cacheLocation.root, files: files)
             for layer in changed {
                 result.model.warn(

@@ -29,7 +29,8 @@ roots and `gdu -npsx` with a warm page cache (one warm-up run each, then R runs,
 and prints median, min and max wall seconds and median peak RSS, dockdu's ratios to du and gdu,
 the tree's size, and whether dockdu's totalBytes equals du's total (exit 1 if not). Where this
 dockdu has them, it also times dockdu with a warm layer cache (a private --cache under the
-scratch folder; the system's /var/cache/dockdu is never touched) and with DOCKDU_WORKERS=1.
+scratch folder; the system's /var/cache/dockdu is never touched) and with DOCKDU_WORKERS=1, and
+with --wasted (each image's hidden bytes, a second pass over its layers), without and with a cache.
 
 The containerd tree has two roots, Docker's data root ROOT/docker and containerd's ROOT/root:
 dockdu reads them in one run (--root ROOT/docker --containerd-root ROOT/root); du is one
@@ -229,6 +230,8 @@ dockdu=$repo/.build-bench/release/dockdu
 report_help=$("$dockdu" report --help 2>&1 || true)
 if grep -q -- '--no-cache' <<<"$report_help"; then no_cache=(--no-cache); else no_cache=(); fi
 if grep -q -- '--cache DIR' <<<"$report_help"; then have_cache=1; else have_cache=0; fi
+# Wasted bytes per image (`--wasted`): a second pass over the image layers, timed on its own.
+if grep -q -- '--wasted' <<<"$report_help"; then have_wasted=1; else have_wasted=0; fi
 if ((have_cache)) && ((${#no_cache[@]} == 0)); then
     die "this dockdu has --cache but no --no-cache: its full walk cannot be timed without a cache"
 fi
@@ -537,7 +540,7 @@ print_timings() {
     echo "$1"
     echo "versions: $("$dockdu" --version 2>&1 | head -n 1), $(du --version | head -n 1), gdu $(gdu --version | awk '/Version/ { print $2 }')"
     echo
-    printf '%-16s %12s %10s %10s %12s %14s\n' tool "median wall s" "min s" "max s" "median cpu s" "median RSS MiB"
+    printf '%-20s %12s %10s %10s %12s %14s\n' tool "median wall s" "min s" "max s" "median cpu s" "median RSS MiB"
     median_wall=()
     median_rss=()
     for tool in "${tools[@]}"; do
@@ -546,7 +549,7 @@ print_timings() {
         read -r cpu _ _ < <(stats "$tool" 3)
         median_wall[$tool]=$wall
         median_rss[$tool]=$rss
-        printf '%-16s %12.3f %10.3f %10.3f %12.2f %14.1f\n' "$tool" "$wall" "$wall_min" "$wall_max" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+        printf '%-20s %12.3f %10.3f %10.3f %12.2f %14.1f\n' "$tool" "$wall" "$wall_min" "$wall_max" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
     done
     ((have_cache)) || echo "(no cached run: this dockdu has no layer cache)"
     ((have_workers_knob)) || echo "(no one-worker run: this dockdu has no DOCKDU_WORKERS knob)"
@@ -558,6 +561,8 @@ print_timings() {
         "($(nproc) workers' speed-up over 1: $(ratio "${median_wall[dockdu-1worker]}" "${median_wall[dockdu]}")x)"
     ((have_cache)) && echo "wall time ratio dockdu with a warm layer cache/du: $(ratio "${median_wall[dockdu-cached]}" "${median_wall[du]}")"
     ((have_cache)) && echo "dockdu with a warm layer cache costs $(awk -v a="${median_wall[dockdu-cached]}" -v b="${median_wall[dockdu]}" 'BEGIN { printf "%.1f%%", 100 * a / b }') of a full scan"
+    ((have_wasted)) && echo "wasted bytes (--wasted) cost: full scan $(ratio "${median_wall[dockdu-wasted]}" "${median_wall[dockdu]}")x the plain one, peak RSS $(awk -v k="${median_rss[dockdu-wasted]}" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+    ((have_wasted && have_cache)) && echo "wasted bytes with a warm layer cache: $(ratio "${median_wall[dockdu-wasted-cached]}" "${median_wall[dockdu-cached]}")x the plain cached run ($(ratio "${median_wall[dockdu-wasted-cached]}" "${median_wall[du]}") of du)"
     echo "dockdu peak RSS: $(awk -v k="${median_rss[dockdu]}" 'BEGIN { printf "%.1f MiB (%d KiB)", k / 1024, k }')"
 }
 
@@ -646,7 +651,9 @@ gdu_command() { # gdu_command ROOT...
 
 # bench_store STORE: times dockdu (dockdu: the full walk, no cache, to compare with du and gdu;
 # dockdu-cached: a private layer cache, warm after the warm-up run; dockdu-1worker: the full walk
-# on one thread), du and gdu on the store's tree, prints the figures and checks the totals.
+# on one thread; dockdu-wasted and dockdu-wasted-cached: the same with --wasted, the second pass
+# finding each image's hidden bytes), du and gdu on the store's tree, prints the figures and checks
+# the totals.
 bench_store() {
     local store=$1 description commands
     case $store in
@@ -675,6 +682,8 @@ bench_store() {
     )
     ((have_cache)) && commands+=("dockdu-cached=$(quoted "${report[@]}" --cache "$work/layer-cache.$store")")
     ((have_workers_knob)) && commands+=("dockdu-1worker=$(quoted env DOCKDU_WORKERS=1 "${report[@]}" "${no_cache[@]}")")
+    ((have_wasted)) && commands+=("dockdu-wasted=$(quoted "${report[@]}" --wasted "${no_cache[@]}")")
+    ((have_wasted && have_cache)) && commands+=("dockdu-wasted-cached=$(quoted "${report[@]}" --wasted --cache "$work/layer-cache-wasted.$store")")
     say "$store tree: ${roots[*]}"
     time_tools "${commands[@]}"
     print_timings "$description"

@@ -11,7 +11,8 @@ import FoundationEssentials
 /// with absurd figures is dropped; an entry is used only for exactly the directory it describes,
 /// and only while it is younger than the maximum age (`--cache-max-age`, 7 days by default), so
 /// every layer is walked again on a rolling schedule. A walk that finds other figures than the
-/// entry held is reported: a committed layer changed behind the engine.
+/// entry held is reported: a committed layer changed behind the engine. Each image chain's wasted
+/// bytes are kept beside them under the same rules (LayerCache+Waste.swift).
 public struct LayerCache: Sendable, Codable, Equatable {
     public static let format = "dockdu-layer-cache"
     public static let formatVersion = 3
@@ -49,13 +50,17 @@ public struct LayerCache: Sendable, Codable, Equatable {
     public var dataRoot: String
     /// By cache ID (the `overlay2/` directory name).
     public var layers: [String: Entry]
+    /// Each image chain's wasted bytes, by ``wasteKey(_:)``; absent in caches from before
+    /// dockdu kept them.
+    public var wasted: [String: WasteEntry]?
 
-    public init(dockduVersion: String, dataRoot: String, layers: [String: Entry]) {
+    public init(dockduVersion: String, dataRoot: String, layers: [String: Entry], wasted: [String: WasteEntry]? = nil) {
         format = Self.format
         formatVersion = Self.formatVersion
         self.dockduVersion = dockduVersion
         self.dataRoot = dataRoot
         self.layers = layers
+        self.wasted = wasted
     }
 
     /// The cache file for a data root under the cache directory: one per data root.
@@ -111,7 +116,8 @@ public struct LayerCache: Sendable, Codable, Equatable {
         var kept = self
         // Keys are cache IDs: 64 hex digits, or a BuildKit ID for a layer a build exported.
         kept.layers = layers.filter { (DockerNames.isHexID($0.key.utf8) || BuildKitNames.isRandomID($0.key.utf8)) && $0.value.subtree.isPlausible }
-        return (kept, layers.count - kept.layers.count)
+        kept.wasted = wasted?.filter { $0.value.isPlausible && $0.key == $0.value.layers.map(\.cacheID).joined(separator: "/") }
+        return (kept, layers.count - kept.layers.count + (wasted?.count ?? 0) - (kept.wasted?.count ?? 0))
     }
 
     /// A committed layer whose walk found other figures than its cache entry held.
@@ -125,7 +131,10 @@ public struct LayerCache: Sendable, Codable, Equatable {
     /// of `previous` that this walk used (fresh, for the same directory) is kept with its
     /// verification time; every other layer gets a new entry verified `now`, and where it had an
     /// entry with other figures, it is listed as changed.
-    public static func from(scan: DataRootScan.Result, previous: LayerCache?, now: Int64, maxAgeSeconds: Int64, dockduVersion: String, dataRoot: String, files: DataRootFiles) -> (cache: LayerCache, changed: [ChangedLayer]) {
+    ///
+    /// Wasted bytes: the chains this run measured or reused (`waste`); with no second pass this
+    /// run, the previous entries whose every layer kept its entry unchanged.
+    static func from(scan: DataRootScan.Result, previous: LayerCache?, waste: WasteLookup.Outcome?, now: Int64, maxAgeSeconds: Int64, dockduVersion: String, dataRoot: String, files: DataRootFiles) -> (cache: LayerCache, changed: [ChangedLayer]) {
         var layers: [String: Entry] = [:]
         var changed: [ChangedLayer] = []
         var chainIDs: [String: String] = [:]
@@ -150,7 +159,17 @@ public struct LayerCache: Sendable, Codable, Equatable {
                 verifiedAt: now, subtree: walked)
         }
         changed.sort { $0.cacheID < $1.cacheID }
-        return (LayerCache(dockduVersion: dockduVersion, dataRoot: dataRoot, layers: layers), changed)
+        let changedIDs = Set(changed.map(\.cacheID))
+        var wasted: [String: WasteEntry]
+        if let waste {
+            wasted = waste.reused.merging(waste.measured) { _, new in new }
+        } else {
+            wasted = previous?.wasted?.filter { entry in
+                entry.value.layers.allSatisfy { layers[$0.cacheID] != nil && layers[$0.cacheID] == previous?.layers[$0.cacheID] }
+            } ?? [:]
+        }
+        wasted = wasted.filter { !$0.value.layers.contains { changedIDs.contains($0.cacheID) } }
+        return (LayerCache(dockduVersion: dockduVersion, dataRoot: dataRoot, layers: layers, wasted: wasted.isEmpty ? nil : wasted), changed)
     }
 }
 

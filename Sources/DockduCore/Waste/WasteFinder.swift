@@ -1,6 +1,8 @@
+import Dispatch
+
 /// What one image ships but hides, in both size modes.
-public struct ImageWaste: Sendable, Equatable {
-    public struct Path: Sendable, Equatable {
+public struct ImageWaste: Sendable, Equatable, Codable {
+    public struct Path: Sendable, Equatable, Codable {
         public var path: [UInt8]
         public var apparentBytes: Int64
         public var allocatedBytes: Int64
@@ -21,165 +23,111 @@ public struct ImageWaste: Sendable, Equatable {
     public var efficiency: Double {
         totalApparentBytes > 0 ? Double(totalApparentBytes -| wastedApparentBytes) / Double(totalApparentBytes) : 1
     }
+
+    /// Figures a measurement could have produced, for a cached copy: nothing negative, no more
+    /// hidden than shipped (in apparent bytes), at most ``WastedPath/limit`` paths.
+    var isPlausible: Bool {
+        totalApparentBytes >= 0 && wastedApparentBytes >= 0 && wastedAllocatedBytes >= 0
+            && wastedApparentBytes <= totalApparentBytes && paths.count <= WastedPath.limit
+            && paths.allSatisfy { $0.apparentBytes >= 0 && $0.allocatedBytes >= 0 && $0.addedBy >= 0 && $0.hiddenBy > $0.addedBy }
+    }
 }
 
-/// Finds each image's wasted bytes: a second pass over its layers' `diff/` directories, from the
-/// top layer down. A lower layer's file is hidden when an upper layer has the same path (written
-/// again, or a whiteout), or has a whiteout, an opaque directory or a non-directory at one of its
-/// ancestors. Memory is the set of the image's upper paths, one image at a time; images of the same
-/// chain are measured once.
+/// Finds each image's wasted bytes: a second pass over its layers' `diff/` directories, read the
+/// way overlayfs merges them. The layers are walked together, one directory at a time: a
+/// directory that more than one layer holds is listed in each, its names merged, and for every
+/// name the upper-most layer wins; a lower layer's file is hidden when an upper layer holds the
+/// same name (written again, a whiteout, a directory) or an upper layer's whiteout, opaque
+/// directory or non-directory hides one of its folders. A directory only one layer holds is
+/// summed without sorting or merging. Memory is the open directories' listings along one path
+/// (and the hard-linked inodes of the image), never the image's whole path set; time is one
+/// `fstatat` per entry. Images of the same chain are measured once, chains in parallel.
 public struct WasteFinder {
     public var files: DataRootFiles
+    /// Chains measured at once; 1 for one after the other.
+    public var workerCount: Int
     /// Paths that could not be read, with why.
     public private(set) var problems: [(path: String, errno: Errno)] = []
+    /// Chains measured with a path that could not be read: their figures leave it out.
+    public private(set) var chainsWithProblems: Set<Chain> = []
 
-    public init(files: DataRootFiles) { self.files = files }
+    public init(files: DataRootFiles, workerCount: Int = 1) {
+        self.files = files
+        self.workerCount = max(1, workerCount)
+    }
 
-    /// Each overlay2 image of `images` whose layers are all known, by image ID.
-    public mutating func find(images: [StoredImage], layers: [String: StoredLayer]) -> [String: ImageWaste] {
-        var byChain: [[String]: ImageWaste] = [:]
-        var result: [String: ImageWaste] = [:]
+    /// One image's chain to measure: its layers' cache IDs, base first.
+    public struct Chain: Hashable, Sendable {
+        public var cacheIDs: [String]
+    }
+
+    /// The chain of every overlay2 image of `images` whose layers are all known, by image ID.
+    public static func chains(images: [StoredImage], layers: [String: StoredLayer]) -> [String: Chain] {
+        var result: [String: Chain] = [:]
         for image in images where image.store == .overlay2 {
             let chain = image.chainIDs.compactMap { layers[$0] }
             guard chain.count == image.chainIDs.count, chain.allSatisfy({ $0.store == .overlay2 }) else { continue }
-            if let known = byChain[image.chainIDs] {
-                result[image.id] = known
-                continue
-            }
-            let waste = measure(cacheIDs: chain.map(\.cacheID))
-            byChain[image.chainIDs] = waste
-            result[image.id] = waste
+            result[image.id] = Chain(cacheIDs: chain.map(\.cacheID))
         }
         return result
     }
 
-    /// The hider of a path: the nearest upper layer's index, and whether it deleted the path.
-    private struct Hider {
-        var layer: Int
-        var deleted: Bool
+    /// Each overlay2 image of `images` whose layers are all known, by image ID.
+    public mutating func find(images: [StoredImage], layers: [String: StoredLayer]) -> [String: ImageWaste] {
+        let chains = Self.chains(images: images, layers: layers)
+        let measured = measure(chains: Array(Set(chains.values)))
+        return chains.compactMapValues { measured[$0] }
     }
 
-    /// What the layers above say of one path: the nearest that holds it, and the nearest that
-    /// hides everything below it (a whiteout, an opaque directory, a non-directory).
-    private struct Mark {
-        var nearest: Hider
-        var subtree: Hider?
-    }
-
-    /// A path with its hash computed once over its bytes: `[UInt8]`'s own hashing feeds the
-    /// hasher a byte at a time, which dominated the pass.
-    private struct PathKey: Hashable {
-        let bytes: [UInt8]
-        let hashValue64: UInt64
-
-        init(_ bytes: [UInt8]) {
-            self.bytes = bytes
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            hashValue64 = hash
+    /// Each of `chains`, `workerCount` at a time.
+    public mutating func measure(chains: [Chain]) -> [Chain: ImageWaste] {
+        let ordered = chains.sorted { $0.cacheIDs.lexicographicallyPrecedes($1.cacheIDs) }
+        let results = ResultSlots(count: ordered.count)
+        let files = files
+        let workers = min(workerCount, max(ordered.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < ordered.count {
+                var measurement = ChainMeasurement(files: files, cacheIDs: ordered[index].cacheIDs)
+                results.set(index, (measurement.run(), measurement.problems))
+                index += workers
+            }
         }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(hashValue64) }
-        static func == (a: PathKey, b: PathKey) -> Bool { a.hashValue64 == b.hashValue64 && a.bytes == b.bytes }
-    }
-
-    private struct InodeKey: Hashable {
-        var device: UInt64
-        var inode: UInt64
+        var waste: [Chain: ImageWaste] = [:]
+        for (index, chain) in ordered.enumerated() {
+            guard let (found, problems) = results.get(index) else { continue }
+            waste[chain] = found
+            self.problems += problems
+            if !problems.isEmpty { chainsWithProblems.insert(chain) }
+        }
+        return waste
     }
 
     /// One image: `cacheIDs` base first.
     mutating func measure(cacheIDs: [String]) -> ImageWaste {
-        var waste = ImageWaste()
-        // One layer hides nothing: not walked (its efficiency is 1).
-        guard cacheIDs.count > 1 else { return waste }
-        // Paths in the layers above the one being read.
-        var marks: [PathKey: Mark] = [:]
-        var candidates: [ImageWaste.Path] = []
-        for index in cacheIDs.indices.reversed() {
-            var added: [(PathKey, Hider, Bool)] = []
-            var visible = Set<InodeKey>()
-            var hidden: [InodeKey: ImageWaste.Path] = [:]
-            var counted = Set<InodeKey>()
-            var unlinked: [ImageWaste.Path] = []
-            var walk = LayerPathWalk()
-            let hasUpper = index < cacheIDs.count - 1
-            // Nothing is below the base layer, so its paths need not be kept.
-            let hasLower = index > 0
-            // The hider of each open directory's whole subtree, by depth (index 0: the root).
-            var hiddenAt: [Hider?] = [nil]
-            do throws(Errno) {
-                try files.withDirectory(["overlay2", cacheIDs[index], "diff"]) { diff in
-                    walk.walk(diff, path: []) { entry in
-                        if hiddenAt.count > entry.depth { hiddenAt.removeSubrange(entry.depth...) }
-                        let key = PathKey(entry.path)
-                        let mark = hasUpper ? marks[key] : nil
-                        let inherited = hiddenAt[entry.depth - 1]
-                        switch entry.kind {
-                        case .directory(let opaque):
-                            hiddenAt.append(inherited ?? mark?.subtree)
-                            if hasLower { added.append((key, Hider(layer: index, deleted: opaque), opaque)) }
-                        case .whiteout:
-                            if hasLower { added.append((key, Hider(layer: index, deleted: true), true)) }
-                        case .file(let status):
-                            if hasLower { added.append((key, Hider(layer: index, deleted: false), true)) }
-                            let hider = mark?.nearest ?? inherited
-                            let path = hider.map { hider in
-                                ImageWaste.Path(
-                                    path: entry.path, apparentBytes: status.apparentBytes, allocatedBytes: status.allocatedBytes,
-                                    hiding: hider.deleted ? .deleted : .replaced, addedBy: index, hiddenBy: hider.layer)
-                            }
-                            // Only a hard-linked inode needs remembering: one name is counted.
-                            guard status.linkCount > 1 else {
-                                waste.totalApparentBytes +|= status.apparentBytes
-                                if let path { unlinked.append(path) }
-                                return
-                            }
-                            let inode = InodeKey(device: status.device, inode: status.inode)
-                            if counted.insert(inode).inserted { waste.totalApparentBytes +|= status.apparentBytes }
-                            if let path {
-                                if hidden[inode] == nil { hidden[inode] = path }
-                            } else {
-                                visible.insert(inode)
-                            }
-                        }
-                    }
-                }
-            } catch {
-                problems.append(("overlay2/\(cacheIDs[index])/diff", error))
-            }
-            for problem in walk.problems {
-                problems.append(("overlay2/\(cacheIDs[index])/diff" + String(decoding: problem.path, as: UTF8.self), problem.errno))
-            }
-            // A hard-linked inode with one name still visible is not wasted.
-            for path in unlinked + hidden.filter({ !visible.contains($0.key) }).map(\.value) {
-                waste.wastedApparentBytes +|= path.apparentBytes
-                waste.wastedAllocatedBytes +|= path.allocatedBytes
-                candidates.append(path)
-            }
-            if candidates.count > 4 * WastedPath.limit {
-                candidates = Self.biggest(candidates)
-            }
-            marks.reserveCapacity(marks.count + added.count)
-            for (key, hider, hidesSubtree) in added {
-                // The nearest layer holding a path is the lowest seen so far; a hiding path stays
-                // hiding whatever lower layers hold there.
-                if var mark = marks[key] {
-                    mark.nearest = hider
-                    if hidesSubtree { mark.subtree = hider }
-                    marks[key] = mark
-                } else {
-                    marks[key] = Mark(nearest: hider, subtree: hidesSubtree ? hider : nil)
-                }
-            }
-        }
-        waste.paths = Self.biggest(candidates)
+        var measurement = ChainMeasurement(files: files, cacheIDs: cacheIDs)
+        let waste = measurement.run()
+        problems += measurement.problems
         return waste
     }
+}
 
-    private static func biggest(_ paths: [ImageWaste.Path]) -> [ImageWaste.Path] {
-        Array(paths.sorted {
-            $0.apparentBytes != $1.apparentBytes ? $0.apparentBytes > $1.apparentBytes : $0.path.lexicographicallyPrecedes($1.path)
-        }.prefix(WastedPath.limit))
+/// The workers' results, one slot each, written under a lock.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [(ImageWaste, [(path: String, errno: Errno)])?]
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: (ImageWaste, [(path: String, errno: Errno)])) {
+        lock.wait()
+        slots[index] = value
+        lock.signal()
+    }
+
+    func get(_ index: Int) -> (ImageWaste, [(path: String, errno: Errno)])? {
+        lock.wait()
+        defer { lock.signal() }
+        return slots[index]
     }
 }
