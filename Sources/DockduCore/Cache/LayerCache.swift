@@ -116,7 +116,7 @@ public struct LayerCache: Sendable, Codable, Equatable {
         var kept = self
         // Keys are cache IDs: 64 hex digits, or a BuildKit ID for a layer a build exported.
         kept.layers = layers.filter { (DockerNames.isHexID($0.key.utf8) || BuildKitNames.isRandomID($0.key.utf8)) && $0.value.subtree.isPlausible }
-        kept.wasted = wasted?.filter { $0.value.isPlausible && $0.key == $0.value.layers.map(\.cacheID).joined(separator: "/") }
+        kept.wasted = wasted?.filter { $0.value.isPlausible && $0.key == $0.value.layers.joined(separator: "/") }
         return (kept, layers.count - kept.layers.count + (wasted?.count ?? 0) - (kept.wasted?.count ?? 0))
     }
 
@@ -165,10 +165,12 @@ public struct LayerCache: Sendable, Codable, Equatable {
             wasted = waste.reused.merging(waste.measured) { _, new in new }
         } else {
             wasted = previous?.wasted?.filter { entry in
-                entry.value.layers.allSatisfy { layers[$0.cacheID] != nil && layers[$0.cacheID] == previous?.layers[$0.cacheID] }
+                entry.value.layers.allSatisfy { layers[$0] != nil && layers[$0] == previous?.layers[$0] }
             } ?? [:]
         }
-        wasted = wasted.filter { !$0.value.layers.contains { changedIDs.contains($0.cacheID) } }
+        // A chain measured now is kept only beside layer entries of this run, or the ones it was
+        // answered with; never beside a layer caught changing.
+        wasted = wasted.filter { entry in entry.value.layers.allSatisfy { layers[$0] != nil && !changedIDs.contains($0) } }
         return (LayerCache(dockduVersion: dockduVersion, dataRoot: dataRoot, layers: layers, wasted: wasted.isEmpty ? nil : wasted), changed)
     }
 }

@@ -72,13 +72,6 @@ public struct WasteFinder {
         return result
     }
 
-    /// Each overlay2 image of `images` whose layers are all known, by image ID.
-    public mutating func find(images: [StoredImage], layers: [String: StoredLayer]) -> [String: ImageWaste] {
-        let chains = Self.chains(images: images, layers: layers)
-        let measured = measure(chains: Array(Set(chains.values)))
-        return chains.compactMapValues { measured[$0] }
-    }
-
     /// Each of `chains`, `workerCount` at a time.
     public mutating func measure(chains: [Chain]) -> [Chain: ImageWaste] {
         let ordered = chains.sorted { $0.cacheIDs.lexicographicallyPrecedes($1.cacheIDs) }
